@@ -1,0 +1,2 @@
+// The control catalogue. Filled in by the control modules.
+export {};

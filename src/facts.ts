@@ -1,0 +1,156 @@
+// The facts snapshot: everything the controls need about one pull request,
+// fetched once by src/github/ and then treated as immutable, trusted data.
+// Nothing in this file does I/O; controls import these types only.
+
+export type AccountType = "User" | "Bot" | "Organization" | "Mannequin" | "Unknown";
+
+export interface Actor {
+  login: string;
+  type: AccountType;
+}
+
+export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+
+export interface ReviewFacts {
+  id: number;
+  author: Actor;
+  state: ReviewState;
+  /** The head commit the review was given on. */
+  commitId: string;
+  submittedAt: string;
+}
+
+/** Whether a merge commit on the PR branch is a clean merge of the base branch into it. */
+export type UpdateMergeKind = "not-merge" | "clean-update-merge" | "other-merge";
+
+export interface CommitFacts {
+  sha: string;
+  parents: string[];
+  /** GitHub login of the commit author, null when the identity has no GitHub account. */
+  authorLogin: string | null;
+  committerLogin: string | null;
+  message: string;
+  updateMerge: UpdateMergeKind;
+}
+
+export type CheckConclusion =
+  | "success"
+  | "neutral"
+  | "skipped"
+  | "failure"
+  | "cancelled"
+  | "timed_out"
+  | "action_required"
+  | "stale"
+  | "startup_failure";
+
+export interface CheckFacts {
+  /** "check" for check runs, "status" for commit statuses. */
+  kind: "check" | "status";
+  name: string;
+  /** App slug for check runs, null for statuses. */
+  app: string | null;
+  status: "queued" | "in_progress" | "completed" | "waiting" | "pending" | "requested";
+  conclusion: CheckConclusion | null;
+  completedAt: string | null;
+  url: string | null;
+}
+
+export interface ChangedFile {
+  path: string;
+  previousPath: string | null;
+  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  additions: number;
+  deletions: number;
+  /** Unified diff hunks as GitHub returns them; null when GitHub omitted the patch (binary or too large). */
+  patch: string | null;
+}
+
+export interface LabelFacts {
+  name: string;
+  /** Who added the label most recently, when the timeline tells us. */
+  addedBy: string | null;
+  addedAt: string | null;
+}
+
+export interface PullRequestFacts {
+  owner: string;
+  repo: string;
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: "open" | "closed";
+  merged: boolean;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  mergeCommitSha: string | null;
+  author: Actor;
+  headRef: string;
+  headSha: string;
+  headRepoFullName: string | null;
+  isFork: boolean;
+  baseRef: string;
+  baseSha: string;
+  labels: LabelFacts[];
+  /** Commits on the PR, oldest first, as the branch holds them now. */
+  commits: CommitFacts[];
+  /** Reviews in submission order. */
+  reviews: ReviewFacts[];
+  /** Paths of files changed by the PR (always complete). */
+  changedPaths: string[];
+  /** Changed files with patches, when loaded (the secrets control needs them). */
+  files: ChangedFile[] | null;
+}
+
+/** A branch rule, as classic protection and rulesets both express it, reduced to what we evaluate. */
+export interface BranchRules {
+  /** Where the rules came from; empty when the branch has none. */
+  sources: Array<{ kind: "classic" | "ruleset"; name: string; enforcement: "active" | "evaluate" | "disabled"; level: "repository" | "organization" }>;
+  requirePullRequest: boolean;
+  requiredApprovals: number;
+  dismissStaleReviews: boolean;
+  requireCodeOwnerReview: boolean;
+  requireLastPushApproval: boolean;
+  requiredStatusChecks: string[];
+  strictStatusChecks: boolean;
+  blockForcePushes: boolean;
+  blockDeletions: boolean;
+  /** Admins (classic enforce_admins false) or ruleset bypass actors can skip the rules. */
+  adminBypass: boolean;
+  bypassActors: string[];
+  /** "unknown" parts: which sources we could not read and why. */
+  unreadable: string[];
+}
+
+export interface RepositorySecurityFacts {
+  /** null when the app cannot see `security_and_analysis` (needs Administration read). */
+  secretScanning: "enabled" | "disabled" | null;
+  pushProtection: "enabled" | "disabled" | null;
+  /** null when the `secret_scanning_alerts` permission is not granted. */
+  openSecretAlerts: Array<{ number: number; secretType: string; url: string; createdAt: string }> | null;
+}
+
+export interface AccessFacts {
+  /** Login → permission on the repository at evaluation time (only for the people who matter). */
+  permissions: Record<string, "admin" | "maintain" | "write" | "triage" | "read" | "none">;
+  /** Team slug → member logins (only teams named by the config or CODEOWNERS). */
+  teams: Record<string, string[]>;
+}
+
+export interface CodeOwnersFacts {
+  path: string | null;
+  text: string | null;
+}
+
+export interface Facts {
+  pr: PullRequestFacts;
+  checks: CheckFacts[];
+  branchRules: BranchRules;
+  codeOwners: CodeOwnersFacts;
+  access: AccessFacts;
+  security: RepositorySecurityFacts;
+  /** ISO time the snapshot was taken. */
+  collectedAt: string;
+}

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the OpenAPI/GraphQL contract hook.
+export {};
