@@ -48,9 +48,17 @@ export interface ControlResult {
   details?: Record<string, unknown>;
 }
 
+/** Inputs a control needs that are not facts about GitHub (still no I/O). */
+export interface ControlEnv {
+  /** Per-installation key for secret fingerprints (HMAC-SHA256). */
+  fingerprintKey: Uint8Array;
+  /** Evaluation time, ISO 8601. */
+  now: string;
+}
+
 export interface Control {
   id: ControlId;
   criteria: string[];
   title: string;
-  evaluate(facts: Facts, config: Config): ControlResult;
+  evaluate(facts: Facts, config: Config, env: ControlEnv): ControlResult;
 }
