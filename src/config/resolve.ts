@@ -1,0 +1,138 @@
+// Layers config files over the safe defaults and applies the org's minimums.
+// Order: safe defaults ← org `.github` repository file ← repository file, then the org
+// file's `minimums` are applied so a repository can raise a setting but never lower it.
+
+import { createHash } from "node:crypto";
+import { safeDefaults } from "./defaults.js";
+import { parseConfigFile, type ConfigFileContent } from "./parse.js";
+import type { Config, ConfigProblem, ControlsConfig, ResolvedConfig } from "./types.js";
+import type { Mode } from "../controls/types.js";
+
+export interface ConfigLayerInput {
+  /** `owner/repo` the file was read from. */
+  source: string;
+  file: string;
+  /** null when the file does not exist. */
+  text: string | null;
+  /** Only the org layer's `minimums` are honoured. */
+  isOrgLayer: boolean;
+}
+
+export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
+  let config = safeDefaults();
+  const sources: string[] = [];
+  const problems: ConfigProblem[] = [];
+  let minimums: ConfigFileContent["minimums"] | undefined;
+
+  for (const layer of layers) {
+    if (layer.text === null) continue;
+    const parsed = parseConfigFile(layer.text, layer.file, layer.source);
+    if (!parsed.content) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    if (!layer.isOrgLayer && parsed.content.minimums) {
+      problems.push({
+        file: layer.file,
+        source: layer.source,
+        line: 1,
+        column: 1,
+        key: "minimums",
+        message: "minimums are only honoured in the organization's .github repository; ignored here",
+      });
+    }
+    config = overlay(config, parsed.content);
+    if (layer.isOrgLayer) minimums = parsed.content.minimums;
+    sources.push(`${layer.source}:${layer.file}`);
+  }
+  if (minimums?.controls) config = { ...config, controls: applyMinimums(config.controls, minimums.controls) };
+  return { config, sources: sources.length > 0 ? sources : ["built-in safe defaults"], problems, hash: configHash(config) };
+}
+
+export function configHash(config: Config): string {
+  return createHash("sha256").update(stableStringify(config)).digest("hex");
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function overlay(base: Config, file: ConfigFileContent): Config {
+  const controls = { ...base.controls } as unknown as Record<string, Record<string, unknown>>;
+  for (const [id, values] of Object.entries(file.controls ?? {})) {
+    controls[id] = { ...controls[id], ...values };
+  }
+  const pathsFilled = (controls["review.approval"]!.paths as Array<Record<string, unknown>>).map((p) => ({
+    teams: [],
+    users: [],
+    ...p,
+  }));
+  controls["review.approval"] = { ...controls["review.approval"], paths: pathsFilled };
+  controls["secrets.diff"] = {
+    ...controls["secrets.diff"],
+    rules: (controls["secrets.diff"]!.rules as Array<Record<string, unknown>>).map((r) => ({ description: "", ...r })),
+  };
+  return {
+    archive: { ...base.archive, ...(file.archive as Partial<Config["archive"]>) },
+    controls: controls as unknown as ControlsConfig,
+    exceptions: { ...base.exceptions, ...(file.exceptions as Partial<Config["exceptions"]>) },
+    protectedBranches: file.protectedBranches ?? base.protectedBranches,
+  };
+}
+
+const MODE_RANK: Record<Mode, number> = { off: 0, advisory: 1, enforce: 2 };
+/** For each boolean, the value that is stricter. */
+const STRICTER_BOOLEAN: Record<string, boolean> = {
+  allowContributors: false,
+  allowUpdateMerges: false,
+  allowBots: false,
+  requireCodeOwners: true,
+  requireDismissStale: true,
+  requireStatusChecks: true,
+  requireNoForcePush: true,
+  requireNoDeletion: true,
+  allowAdminBypass: false,
+};
+/** Lists where more entries is stricter; other lists (ticket patterns, ignore paths) are fixed by the minimum. */
+const UNION_LISTS = new Set(["checks", "paths", "rules"]);
+
+function applyMinimums(
+  controls: ControlsConfig,
+  minimums: Record<string, Record<string, unknown>>,
+): ControlsConfig {
+  const result = { ...controls } as unknown as Record<string, Record<string, unknown>>;
+  for (const [id, floor] of Object.entries(minimums)) {
+    const current = { ...result[id] };
+    for (const [key, min] of Object.entries(floor)) {
+      const value = current[key];
+      if (key === "mode") {
+        current[key] = MODE_RANK[value as Mode] >= MODE_RANK[min as Mode] ? value : min;
+      } else if (typeof min === "number") {
+        current[key] = Math.max(typeof value === "number" ? value : 0, min);
+      } else if (typeof min === "boolean") {
+        const stricter = STRICTER_BOOLEAN[key];
+        current[key] = stricter === undefined ? min : value === stricter || min === stricter ? stricter : !stricter;
+      } else if (Array.isArray(min)) {
+        if (UNION_LISTS.has(key)) {
+          const seen = new Set((value as unknown[] | undefined)?.map((v) => JSON.stringify(v)) ?? []);
+          const extra = min.filter((m) => !seen.has(JSON.stringify(m)));
+          current[key] = [...((value as unknown[] | undefined) ?? []), ...extra];
+        } else {
+          current[key] = min;
+        }
+      }
+    }
+    if (id === "review.approval" && Array.isArray(current.paths)) {
+      current.paths = (current.paths as Array<Record<string, unknown>>).map((p) => ({ teams: [], users: [], ...p }));
+    }
+    result[id] = current;
+  }
+  return result as unknown as ControlsConfig;
+}
