@@ -75,14 +75,14 @@ function describe(error: ErrorObject): { segments: string[]; message: string } {
     case "enum":
       return {
         segments,
-        message: `${key} must be one of ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(", ")}`,
+        message: `must be one of ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(", ")}`,
       };
     case "required":
-      return { segments, message: `${key} is missing required key "${String((error.params as { missingProperty?: string }).missingProperty)}"` };
+      return { segments, message: `is missing required key "${String((error.params as { missingProperty?: string }).missingProperty)}"` };
     case "oneOf":
-      return { segments, message: `${key} must be a check name or { name, app }` };
+      return { segments, message: "must be a check name or { name, app }" };
     default:
-      return { segments, message: `${key} ${error.message ?? "is invalid"}` };
+      return { segments, message: error.message ?? "is invalid" };
   }
 }
 

@@ -1,2 +1,9 @@
-// The control catalogue. Filled in by the control modules.
-export {};
+// The control catalogue: every PR control, in the order the check run lists them.
+
+import type { Control } from "./types.js";
+import { reviewApproval } from "./review-approval.js";
+import { ciPassing } from "./ci-passing.js";
+import { branchProtection } from "./branch-protection.js";
+import { changeTicket } from "./change-ticket.js";
+
+export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, changeTicket];

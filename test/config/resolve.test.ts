@@ -59,7 +59,7 @@ describe("config resolution", () => {
     const text = "archive:\n  repository: evidence\ncontrols:\n  review.approval:\n    approvals: two\n";
     const resolved = resolveConfig([repo(text)]);
     expect(resolved.problems).toEqual([
-      expect.objectContaining({ file: FILE, source: "acme/api", line: 5, key: "controls.review.approval.approvals", message: expect.stringMatching(/must be integer/) }),
+      expect.objectContaining({ file: FILE, source: "acme/api", line: 5, key: "controls.review.approval.approvals", message: "must be integer" }),
     ]);
     // The broken file contributes nothing: the safe defaults stay in force.
     expect(resolved.config).toEqual(safeDefaults());
