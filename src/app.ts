@@ -1,5 +1,160 @@
-import type { Probot } from "probot";
+// Probot entry: subscribes webhook events to triggers. Thin by design — every decision
+// lives in src/controls and src/verdict, every request in src/github.
 
-export default function soc2Guard(app: Probot): void {
-  app.log.info("soc2-guard loaded");
+import type { Context, Probot } from "probot";
+import { installRequestAccounting, RequestCounter } from "./github/request-accounting.js";
+import type { GitHubClient } from "./github/client.js";
+import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
+import { OWN_CHECK_NAME } from "./controls/identities.js";
+import { createServices, type AppServices } from "./triggers/services.js";
+import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
+import { checkEventOf, mergeGroupOf, pullRequestOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
+import { loadFingerprintKey } from "./runtime/fingerprint-key.js";
+import { WorkTracker } from "./triggers/work-tracker.js";
+
+export interface AppOptions {
+  services?: AppServices;
+  /** Answer the webhook at once and evaluate in the background (production), or await the work (tests). */
+  background?: boolean;
+  tracker?: WorkTracker;
 }
+
+const PR_ACTIONS = ["opened", "reopened", "synchronize", "ready_for_review", "edited", "labeled", "unlabeled"] as const;
+const NEW_HEAD_ACTIONS = new Set(["opened", "reopened", "synchronize"]);
+
+export function createApp(options: AppOptions = {}) {
+  return (app: Probot): void => {
+    const services =
+      options.services ??
+      createServices({
+        appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
+        fingerprintKey: loadFingerprintKey(process.env),
+      });
+    const tracker = options.tracker ?? new WorkTracker();
+    const background = options.background ?? process.env.NODE_ENV !== "test";
+
+    /** Wraps a handler: per-event request counting, payload validation, background work. */
+    const handle =
+      (name: string, work: (gh: GitHubClient, log: Logger, context: Context) => Promise<void>) =>
+      async (context: Context): Promise<void> => {
+        const gh = context.octokit as unknown as GitHubClient;
+        const eventCounter = new RequestCounter();
+        installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter, eventCounter] });
+        const log = context.log.child({ delivery: context.id, event: name });
+        const job = (async () => {
+          try {
+            await work(gh, log, context);
+          } catch (error) {
+            if (error instanceof UnexpectedPayload) {
+              log.warn({ problem: error.message }, "unexpected payload; skipped");
+              return;
+            }
+            log.error({ err: describeError(error) }, "handler failed");
+            if (!background) throw error;
+          } finally {
+            log.info({ requests: eventCounter.counted, notModified: eventCounter.notModified }, "requests for this event");
+          }
+        })();
+        if (background) tracker.add(job);
+        else await job;
+      };
+
+    app.on(
+      PR_ACTIONS.map((a) => `pull_request.${a}` as const),
+      handle("pull_request", async (gh, log, context) => {
+        const pr = pullRequestOf(context.payload);
+        const action = (context.payload as { action: string }).action;
+        await evaluatePullRequest(gh, log, services, pr, { post: true, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}) });
+      }),
+    );
+
+    app.on(
+      ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
+      handle("pull_request_review", async (gh, log, context) => {
+        await evaluatePullRequest(gh, log, services, pullRequestOf(context.payload), { post: true });
+      }),
+    );
+
+    const reevaluateCommit = async (gh: GitHubClient, log: Logger, repo: { owner: string; repo: string }, sha: string, listed: Parameters<typeof openPullRequestsForCommit>[3]) => {
+      const numbers = await openPullRequestsForCommit(gh, repo, sha, listed);
+      if (numbers.length === 0) log.info({ sha: sha.slice(0, 12) }, "no open pull request has this head; nothing to evaluate");
+      for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...repo, number }, { post: true });
+    };
+
+    app.on(
+      ["check_run.completed", "check_suite.completed"],
+      handle("checks", async (gh, log, context) => {
+        const field = "check_run" in (context.payload as object) ? "check_run" : "check_suite";
+        const event = checkEventOf(context.payload, field);
+        // Our own check run completing must not re-trigger us.
+        if (event.appSlug === (await services.appSlug())) return;
+        await reevaluateCommit(gh, log, event, event.headSha, event.pullRequests);
+      }),
+    );
+
+    app.on(
+      "status",
+      handle("status", async (gh, log, context) => {
+        const event = statusEventOf(context.payload);
+        if (event.context === OWN_CHECK_NAME) return;
+        await reevaluateCommit(gh, log, event, event.sha, []);
+      }),
+    );
+
+    app.on(
+      ["check_run.rerequested", "check_suite.rerequested"],
+      handle("rerequested", async (gh, log, context) => {
+        const field = "check_run" in (context.payload as object) ? "check_run" : "check_suite";
+        const event = checkEventOf(context.payload, field);
+        if (field === "check_run" && event.appSlug !== (await services.appSlug())) return;
+        // A re-run gets a fresh check run.
+        services.knownCheckRuns.delete(`${event.owner}/${event.repo}@${event.headSha}`.toLowerCase());
+        const numbers = await openPullRequestsForCommit(gh, event, event.headSha, event.pullRequests);
+        for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...event, number }, { post: true, headSha: event.headSha });
+      }),
+    );
+
+    app.on(
+      "merge_group.checks_requested",
+      handle("merge_group", async (gh, log, context) => {
+        const group = mergeGroupOf(context.payload);
+        if (group.pullNumbers.length === 0) {
+          log.warn({ headRef: group.headRef }, "merge group names no pull request; skipped");
+          return;
+        }
+        for (const number of group.pullNumbers) {
+          await evaluatePullRequest(gh, log, services, { owner: group.owner, repo: group.repo, number }, { post: true, reportOnSha: group.headSha });
+        }
+      }),
+    );
+
+    app.on(
+      "installation.created",
+      handle("installation", async (_gh, log, context) => {
+        log.info({ account: repoOrAccount(context.payload) }, "installed");
+      }),
+    );
+  };
+}
+
+function repoOrAccount(payload: unknown): string {
+  try {
+    const r = repoOf(payload);
+    return `${r.owner}/${r.repo}`;
+  } catch {
+    return String((payload as { installation?: { account?: { login?: string } } }).installation?.account?.login ?? "unknown");
+  }
+}
+
+function memo<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= fn().catch((error) => {
+      value = undefined;
+      throw error;
+    });
+    return value;
+  };
+}
+
+export default createApp();

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// soc2-guard command line: one subcommand per job.
+
+import type { Command } from "./io.js";
+import { processIO } from "./io.js";
+import { checkCommand } from "./check.js";
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  check: { run: checkCommand, help: "check OWNER/REPO#N          evaluate a pull request and print the verdict (posts nothing)" },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const io = processIO();
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.stderr(`usage: soc2-guard <command> [options]\n\n${Object.values(COMMANDS).map((c) => `  ${c.help}`).join("\n")}\n`);
+    return name === undefined || name === "--help" || name === "help" ? 0 : 2;
+  }
+  return command.run(rest, io);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`soc2-guard: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

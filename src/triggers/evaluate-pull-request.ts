@@ -1,0 +1,104 @@
+// Trigger → facts → controls → verdict → check run, for one pull request.
+
+import { randomUUID } from "node:crypto";
+import type { GitHubClient } from "../github/client.js";
+import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
+import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
+import { evaluate } from "../verdict/evaluate.js";
+import type { Verdict } from "../verdict/verdict.js";
+import type { AppServices } from "./services.js";
+
+export interface Logger {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+}
+
+export interface EvaluationOutcome {
+  loaded: LoadedPullRequest;
+  verdict: Verdict;
+  checkRunId: number | null;
+  evaluationId: string;
+}
+
+export interface EvaluateOptions {
+  /** The head the event announced; lets us show "in progress" before the facts are in. */
+  headSha?: string;
+  /** Post the check run (false for `soc2-guard check`). */
+  post: boolean;
+  /** Report on another commit (a merge group's head) instead of the PR head. */
+  reportOnSha?: string;
+}
+
+export async function evaluatePullRequest(
+  gh: GitHubClient,
+  log: Logger,
+  services: AppServices,
+  ref: PullRequestRef,
+  options: EvaluateOptions,
+): Promise<EvaluationOutcome | null> {
+  const key = `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
+  return services.serializer.run(key, () => evaluateNow(gh, log, services, ref, options));
+}
+
+async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, options: EvaluateOptions): Promise<EvaluationOutcome | null> {
+  const evaluationId = randomUUID();
+  const knownKey = (sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
+  let checkRunId: number | null = null;
+  const announced = options.reportOnSha ?? options.headSha;
+  if (options.post && announced) {
+    checkRunId = services.knownCheckRuns.get(knownKey(announced)) ?? null;
+    if (checkRunId === null) {
+      checkRunId = await createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now());
+      services.knownCheckRuns.set(knownKey(announced), checkRunId);
+    }
+  }
+
+  let loaded: LoadedPullRequest;
+  try {
+    loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId }, "could not load the facts");
+    if (options.post && announced) {
+      await writeEvaluationError(
+        gh,
+        { ...ref, headSha: announced },
+        checkRunId,
+        `GitHub answered ${status ? `HTTP ${status}` : "with an error"} while soc2-guard gathered the facts (evaluation \`${evaluationId}\`), after retries.`,
+        services.now(),
+      );
+    }
+    throw error;
+  }
+
+  const { facts } = loaded;
+  if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
+    log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "pull request is closed; not evaluated");
+    return null;
+  }
+  const verdict = evaluate(facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
+  const reportSha = options.reportOnSha ?? facts.pr.headSha;
+  if (options.post) {
+    const existing = reportSha === facts.pr.headSha ? (checkRunId ?? services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null) : checkRunId;
+    checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
+    services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
+  }
+  log.info(
+    {
+      pr: `${ref.owner}/${ref.repo}#${ref.number}`,
+      head: reportSha.slice(0, 12),
+      conclusion: verdict.conclusion ?? verdict.status,
+      evaluationId,
+      results: Object.fromEntries(verdict.results.map((r) => [r.id, r.status])),
+    },
+    "evaluated pull request",
+  );
+  return { loaded, verdict, checkRunId, evaluationId };
+}
+
+/** Error details safe to log: status and message only, never request bodies or headers. */
+export function describeError(error: unknown): { status?: number; message: string } {
+  const e = error as { status?: number; message?: string };
+  return { ...(e.status ? { status: e.status } : {}), message: String(e.message ?? error).slice(0, 500) };
+}

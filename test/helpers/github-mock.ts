@@ -1,0 +1,225 @@
+// A scripted GitHub for app tests: nock interceptors that answer like GitHub does, built
+// from a small scenario description. Every request the app sends still goes through the
+// shared OpenAPI / GraphQL contract hook.
+
+import nock from "nock";
+import { generateKeyPairSync } from "node:crypto";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp } from "../../src/app.js";
+import { createServices, type AppServices } from "../../src/triggers/services.js";
+import { WorkTracker } from "../../src/triggers/work-tracker.js";
+
+export const API = "https://api.github.com";
+export const APP_SLUG = "soc2-guard";
+export const INSTALLATION_ID = 4242;
+
+let privateKey: string | undefined;
+export function testPrivateKey(): string {
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return privateKey;
+}
+
+export interface TestApp {
+  probot: Probot;
+  services: AppServices;
+  tracker: WorkTracker;
+  receive: (name: string, payload: Record<string, unknown>) => Promise<void>;
+}
+
+export function createTestApp(overrides: Partial<AppServices> = {}, options: { retries?: number } = {}): TestApp {
+  const services = createServices({
+    appSlug: async () => APP_SLUG,
+    fingerprintKey: new Uint8Array(32).fill(7),
+    now: () => new Date("2026-11-02T12:00:00Z"),
+    ...overrides,
+  });
+  const tracker = new WorkTracker();
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    Octokit: ProbotOctokit.defaults({
+      retry: { retries: options.retries ?? 0, retryAfterBaseValue: 1 },
+      throttle: { enabled: false },
+    }),
+    logLevel: "fatal",
+  });
+  probot.load(createApp({ services, background: false, tracker }));
+  return {
+    probot,
+    services,
+    tracker,
+    receive: async (name, payload) => {
+      await probot.receive({ id: `delivery-${Math.random().toString(36).slice(2)}`, name: name as never, payload: { installation: { id: INSTALLATION_ID }, ...payload } as never });
+    },
+  };
+}
+
+export function mockInstallationToken(scope: nock.Scope = nock(API)): nock.Scope {
+  return scope
+    .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+    .optionally()
+    .times(50)
+    .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" });
+}
+
+export interface ScenarioCommit {
+  sha: string;
+  author: string | null;
+  committer?: string | null;
+  parents?: string[];
+}
+export interface ScenarioReview {
+  id: number;
+  login: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+  commit: string;
+  type?: "User" | "Bot";
+}
+export interface ScenarioCheck {
+  name: string;
+  app?: string;
+  status: "QUEUED" | "IN_PROGRESS" | "COMPLETED";
+  conclusion?: string | null;
+  id?: number;
+}
+
+export interface Scenario {
+  owner: string;
+  repo: string;
+  number: number;
+  title?: string;
+  body?: string;
+  author?: string;
+  headRef?: string;
+  baseRef?: string;
+  isFork?: boolean;
+  commits: ScenarioCommit[];
+  reviews?: ScenarioReview[];
+  checks?: ScenarioCheck[];
+  labels?: Array<{ name: string; addedBy: string }>;
+  paths?: string[];
+  repoConfig?: string | null;
+  orgConfig?: string | null;
+  codeowners?: string | null;
+  classic?: Record<string, unknown> | null;
+}
+
+export function factsResponse(s: Scenario): Record<string, unknown> {
+  const head = s.commits[s.commits.length - 1]!;
+  const blob = (text: string | null | undefined) => (text ? { object: { text, isTruncated: false } } : null);
+  return {
+    data: {
+      repository: {
+        nameWithOwner: `${s.owner}/${s.repo}`,
+        defaultBranchRef: { name: "main", target: { config: blob(s.repoConfig) } },
+        pullRequest: {
+          number: s.number,
+          url: `https://github.com/${s.owner}/${s.repo}/pull/${s.number}`,
+          title: s.title ?? "Update the README with new information (DOC-1)",
+          body: s.body ?? "This is a pretty simple change that we need to pull into main.",
+          isDraft: false,
+          state: "OPEN",
+          merged: false,
+          mergedAt: null,
+          mergedBy: null,
+          mergeCommit: null,
+          author: { __typename: "User", login: s.author ?? "Codertocat" },
+          headRefName: s.headRef ?? "changes",
+          headRefOid: head.sha,
+          baseRefName: s.baseRef ?? "main",
+          baseRefOid: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+          isCrossRepository: s.isFork ?? false,
+          headRepository: { nameWithOwner: s.isFork ? `fork-owner/${s.repo}` : `${s.owner}/${s.repo}` },
+          labels: { nodes: (s.labels ?? []).map((l) => ({ name: l.name })) },
+          timelineItems: { nodes: (s.labels ?? []).map((l) => ({ createdAt: "2026-11-02T10:00:00Z", actor: { login: l.addedBy }, label: { name: l.name } })) },
+          commits: {
+            totalCount: s.commits.length,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: s.commits.map((c, i) => ({
+              commit: {
+                oid: c.sha,
+                message: `commit ${i}`,
+                parents: { nodes: (c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]).map((oid) => ({ oid })) },
+                author: { user: c.author ? { login: c.author } : null },
+                committer: { user: (c.committer ?? c.author) ? { login: (c.committer ?? c.author)! } : null },
+              },
+            })),
+          },
+          reviews: {
+            totalCount: (s.reviews ?? []).length,
+            nodes: (s.reviews ?? []).map((r) => ({ databaseId: r.id, state: r.state, submittedAt: "2026-11-02T11:00:00Z", author: { __typename: r.type ?? "User", login: r.login }, commit: { oid: r.commit } })),
+          },
+          files: { totalCount: (s.paths ?? ["README.md"]).length, pageInfo: { hasNextPage: false, endCursor: null }, nodes: (s.paths ?? ["README.md"]).map((path) => ({ path })) },
+          head: {
+            nodes: [
+              {
+                commit: {
+                  oid: head.sha,
+                  checkSuites: {
+                    nodes: Object.entries(groupBy(s.checks ?? [], (c) => c.app ?? "github-actions")).map(([app, runs]) => ({
+                      app: { slug: app, databaseId: app === APP_SLUG ? 1 : 15368 },
+                      checkRuns: {
+                        nodes: runs.map((r, i) => ({
+                          databaseId: r.id ?? 9000 + i,
+                          name: r.name,
+                          status: r.status,
+                          conclusion: r.conclusion ?? null,
+                          completedAt: r.status === "COMPLETED" ? "2026-11-02T11:30:00Z" : null,
+                          detailsUrl: null,
+                        })),
+                      },
+                    })),
+                  },
+                  status: null,
+                },
+              },
+            ],
+          },
+          baseRef: {
+            branchProtectionRule: s.classic === undefined ? null : s.classic,
+            target: { codeownersGithub: blob(s.codeowners), codeownersRoot: null, codeownersDocs: null },
+          },
+        },
+      },
+      orgConfig: s.orgConfig === undefined ? null : { defaultBranchRef: { target: { config: blob(s.orgConfig) } } },
+    },
+  };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const item of items) (out[key(item)] ??= []).push(item);
+  return out;
+}
+
+/** Interceptors for one evaluation's reads: the facts query, rulesets, permissions, files. */
+export function mockEvaluationReads(scope: nock.Scope, s: Scenario, extra: { permissions?: Record<string, string>; files?: Array<{ filename: string; patch?: string; status?: string }> } = {}): nock.Scope {
+  scope.post("/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, factsResponse(s));
+  scope.get(`/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, [], { etag: '"rules-v1"' });
+  for (const [login, permission] of Object.entries(extra.permissions ?? {})) {
+    scope
+      .get(`/repos/${s.owner}/${s.repo}/collaborators/${encodeURIComponent(login)}/permission`)
+      .reply(200, { permission, role_name: permission, user: { login } }, { etag: `"perm-${login}-${permission}"` });
+  }
+  scope
+    .get(`/repos/${s.owner}/${s.repo}/pulls/${s.number}/files`)
+    .query(true)
+    .optionally()
+    .reply(
+      200,
+      (extra.files ?? [{ filename: "README.md", patch: "@@ -1 +1,2 @@\n Hello\n+World" }]).map((f, i) => ({
+        sha: `${i}`.padStart(40, "0"),
+        filename: f.filename,
+        status: f.status ?? "modified",
+        additions: 1,
+        deletions: 0,
+        changes: 1,
+        blob_url: "",
+        raw_url: "",
+        contents_url: "",
+        ...(f.patch === undefined ? {} : { patch: f.patch }),
+      })),
+      { etag: '"files-v1"' },
+    );
+  return scope;
+}
