@@ -2,7 +2,7 @@
 // Order: safe defaults ← org `.github` repository file ← repository file, then the org
 // file's `minimums` are applied so a repository can raise a setting but never lower it.
 
-import { createHash } from "node:crypto";
+import { canonicalHash } from "../canonical-json.js";
 import { safeDefaults } from "./defaults.js";
 import { parseConfigFile, type ConfigFileContent } from "./parse.js";
 import type { Config, ConfigProblem, ControlsConfig, ResolvedConfig } from "./types.js";
@@ -50,18 +50,7 @@ export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
 }
 
 export function configHash(config: Config): string {
-  return createHash("sha256").update(stableStringify(config)).digest("hex");
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+  return canonicalHash(config);
 }
 
 function overlay(base: Config, file: ConfigFileContent): Config {

@@ -20,7 +20,7 @@ import type { Config, ResolvedConfig } from "../config/types.js";
 import { resolveConfig } from "../config/resolve.js";
 import { parseCodeOwners } from "../controls/codeowners.js";
 import { latestDecisiveReviews } from "../controls/review-approval.js";
-import { combineBranchRules, fromBranchRules, fromClassicProtection } from "../rules/branch-rules.js";
+import { combineBranchRules, fromBranchRules, fromClassicProtection, type RulesetDetails } from "../rules/branch-rules.js";
 import { classifyMergeCommit, type UpdateMergeCache } from "./update-merge.js";
 import { OWN_CHECK_NAME } from "../controls/identities.js";
 
@@ -338,7 +338,22 @@ async function loadBranchRules(gh: GitHubClient, ref: PullRequestRef, branch: st
   else if (classic) parts.push(fromClassicProtection(classicFromGraphql(classic)));
   try {
     const rules = await gh.paginate("GET /repos/{owner}/{repo}/rules/branches/{branch}", { owner: ref.owner, repo: ref.repo, branch, per_page: 100 });
-    if (rules.length > 0) parts.push(fromBranchRules(rules as never));
+    if (rules.length > 0) {
+      const ids = [...new Set(rules.map((r) => Number((r as { ruleset_id?: number }).ruleset_id)).filter((id) => id > 0))];
+      const details = new Map<number, RulesetDetails>();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            const { data } = await gh.request("GET /repos/{owner}/{repo}/rulesets/{ruleset_id}", { owner: ref.owner, repo: ref.repo, ruleset_id: id });
+            details.set(id, data as unknown as RulesetDetails);
+          } catch (error) {
+            if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
+            unreadable.push(`ruleset ${id}'s bypass list could not be read`);
+          }
+        }),
+      );
+      parts.push(fromBranchRules(rules as unknown as Array<Record<string, unknown>>, details));
+    }
   } catch (error) {
     if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
     unreadable.push("rulesets could not be read");

@@ -16,11 +16,11 @@ interface CheckRunBody {
 }
 
 /** Records every check-run write the app makes. */
-function recordCheckRuns(scope: nock.Scope, firstId = 555) {
+function recordCheckRuns(scope: nock.Scope, firstId = 555, repo = "Codertocat/Hello-World") {
   const writes: Array<{ method: "POST" | "PATCH"; id: number; body: CheckRunBody }> = [];
   let nextId = firstId;
   scope
-    .post("/repos/Codertocat/Hello-World/check-runs")
+    .post(`/repos/${repo}/check-runs`)
     .times(20)
     .optionally()
     .reply(201, (_uri, body) => {
@@ -29,7 +29,7 @@ function recordCheckRuns(scope: nock.Scope, firstId = 555) {
       return { id, head_sha: (body as CheckRunBody).head_sha, name: "soc2-guard" };
     });
   scope
-    .patch(/\/repos\/Codertocat\/Hello-World\/check-runs\/\d+$/)
+    .patch(new RegExp(`/repos/${repo}/check-runs/\\d+$`))
     .times(20)
     .optionally()
     .reply(200, (uri, body) => {
@@ -159,9 +159,9 @@ describe("pull request gate", () => {
     const cr = rerun.check_run as Record<string, unknown> & { app: { slug: string }; pull_requests: Array<{ number: number; head: { sha: string } }> };
     cr.app.slug = APP_SLUG;
     cr.head_sha = HEAD;
-    cr.pull_requests = [{ number: 2, head: { sha: HEAD }, base: { repo: { name: "Hello-World" } } } as never];
-    mockEvaluationReads(scope, base);
-    const writes = recordCheckRuns(scope);
+    cr.pull_requests = [{ number: 2, head: { sha: HEAD }, base: { repo: { name: "hello-world" } } } as never];
+    mockEvaluationReads(scope, { ...base, owner: "github", repo: "hello-world" });
+    const writes = recordCheckRuns(scope, 555, "github/hello-world");
     await app.receive("check_run", rerun);
     expect(writes.map((w) => [w.method, w.body.status ?? w.body.conclusion])).toEqual([
       ["POST", "in_progress"],
@@ -174,9 +174,9 @@ describe("pull request gate", () => {
     const scope = mockInstallationToken(nock(API));
     const group = webhookPayload("merge_group", "checks_requested");
     const groupHead = (group.merge_group as { head_sha: string }).head_sha;
-    const scenario = { ...base, number: 104, reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
+    const scenario = { ...base, owner: "octo-org", repo: "octo-repo", number: 104, reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
     mockEvaluationReads(scope, scenario, { permissions: { "octo-reviewer": "write" } });
-    const writes = recordCheckRuns(scope);
+    const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
     await app.receive("merge_group", group);
     expect(writes[0]!.body).toMatchObject({ head_sha: groupHead, status: "in_progress" });
     expect(writes[writes.length - 1]!.body).toMatchObject({ status: "completed", conclusion: "success" });
@@ -231,7 +231,7 @@ describe("pull request gate", () => {
     scope.get("/repos/Codertocat/Hello-World/rules/branches/main").query(true).matchHeader("if-none-match", '"rules-v1"').reply(304);
     scope.get("/repos/Codertocat/Hello-World/collaborators/octo-reviewer/permission").matchHeader("if-none-match", '"perm-octo-reviewer-write"').reply(304);
     scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).matchHeader("if-none-match", '"files-v1"').reply(304);
-    await app.receive("pull_request", webhookPayload("pull_request", "edited"));
+    await app.receive("pull_request", { ...webhookPayload("pull_request", "labeled"), action: "edited" });
     const second = app.services.counter.counted - first;
     expect(second).toBe(2); // the facts query and the check-run update
     expect(app.services.counter.notModified).toBe(3);

@@ -37,10 +37,13 @@ export function createTestApp(overrides: Partial<AppServices> = {}, options: { r
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
-    Octokit: ProbotOctokit.defaults({
+    // Probot installs its own throttle options; a function default runs last and turns the
+    // write pacing (1 s between writes) off for tests.
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
       retry: { retries: options.retries ?? 0, retryAfterBaseValue: 1 },
-      throttle: { enabled: false },
-    }),
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
     logLevel: "fatal",
   });
   probot.load(createApp({ services, background: false, tracker }));
@@ -49,7 +52,7 @@ export function createTestApp(overrides: Partial<AppServices> = {}, options: { r
     services,
     tracker,
     receive: async (name, payload) => {
-      await probot.receive({ id: `delivery-${Math.random().toString(36).slice(2)}`, name: name as never, payload: { installation: { id: INSTALLATION_ID }, ...payload } as never });
+      await probot.receive({ id: `delivery-${Math.random().toString(36).slice(2)}`, name: name as never, payload: { ...payload, installation: { id: INSTALLATION_ID } } as never });
     },
   };
 }
