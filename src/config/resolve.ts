@@ -18,6 +18,21 @@ export interface ConfigLayerInput {
   isOrgLayer: boolean;
 }
 
+// Config files change rarely and every event re-reads them: remember the last answers.
+const resolvedByText = new Map<string, ResolvedConfig>();
+const RESOLVED_CACHE_SIZE = 500;
+
+/** resolveConfig, memoised on the layers' text (results are never mutated by callers). */
+export function resolveConfigCached(layers: ConfigLayerInput[]): ResolvedConfig {
+  const key = JSON.stringify(layers);
+  const hit = resolvedByText.get(key);
+  if (hit) return hit;
+  const resolved = resolveConfig(layers);
+  resolvedByText.set(key, resolved);
+  if (resolvedByText.size > RESOLVED_CACHE_SIZE) resolvedByText.delete(resolvedByText.keys().next().value as string);
+  return resolved;
+}
+
 export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
   let config = safeDefaults();
   const sources: string[] = [];

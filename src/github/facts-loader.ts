@@ -17,7 +17,7 @@ import type {
   ReviewState,
 } from "../facts.js";
 import type { Config, ResolvedConfig } from "../config/types.js";
-import { resolveConfig } from "../config/resolve.js";
+import { resolveConfigCached } from "../config/resolve.js";
 import { parseCodeOwners } from "../controls/codeowners.js";
 import { latestDecisiveReviews } from "../controls/review-approval.js";
 import { combineBranchRules, fromBranchRules, fromClassicProtection, type RulesetDetails } from "../rules/branch-rules.js";
@@ -153,7 +153,7 @@ export async function loadPullRequest(gh: GitHubClient, ref: PullRequestRef, opt
   }
 
   const defaultBranch = repository.defaultBranchRef?.name ?? gpr.baseRefName;
-  const resolved = resolveConfig([
+  const resolved = resolveConfigCached([
     { source: `${ref.owner}/.github`, file: CONFIG_FILE, text: data.result.orgConfig?.defaultBranchRef?.target?.config?.object?.text ?? null, isOrgLayer: true },
     { source: `${ref.owner}/${ref.repo}`, file: CONFIG_FILE, text: repository.defaultBranchRef?.target?.config?.object?.text ?? null, isOrgLayer: false },
   ]);
