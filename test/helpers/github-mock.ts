@@ -196,16 +196,21 @@ function groupBy<T>(items: T[], key: (t: T) => string): Record<string, T[]> {
 }
 
 /** Interceptors for one evaluation's reads: the facts query, rulesets, permissions, files. */
-export function mockEvaluationReads(scope: nock.Scope, s: Scenario, extra: { permissions?: Record<string, string>; files?: Array<{ filename: string; patch?: string; status?: string }> } = {}): nock.Scope {
-  scope.post("/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, factsResponse(s));
-  scope.get(`/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, [], { etag: '"rules-v1"' });
+export function mockEvaluationReads(
+  scope: nock.Scope,
+  s: Scenario,
+  extra: { permissions?: Record<string, string>; files?: Array<{ filename: string; patch?: string; status?: string }>; restPrefix?: string; graphqlPath?: string } = {},
+): nock.Scope {
+  const prefix = extra.restPrefix ?? "";
+  scope.post(extra.graphqlPath ?? "/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, factsResponse(s));
+  scope.get(`${prefix}/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, [], { etag: '"rules-v1"' });
   for (const [login, permission] of Object.entries(extra.permissions ?? {})) {
     scope
-      .get(`/repos/${s.owner}/${s.repo}/collaborators/${encodeURIComponent(login)}/permission`)
+      .get(`${prefix}/repos/${s.owner}/${s.repo}/collaborators/${encodeURIComponent(login)}/permission`)
       .reply(200, { permission, role_name: permission, user: { login } }, { etag: `"perm-${login}-${permission}"` });
   }
   scope
-    .get(`/repos/${s.owner}/${s.repo}/pulls/${s.number}/files`)
+    .get(`${prefix}/repos/${s.owner}/${s.repo}/pulls/${s.number}/files`)
     .query(true)
     .optionally()
     .reply(
