@@ -50,6 +50,8 @@ export async function benchPullRequest(): Promise<PullRequestBench> {
     if (request.method === "POST" && path.endsWith("/access_tokens")) return json(201, { token: "ghs_bench", expires_at: "2099-01-01T00:00:00Z" });
     if (request.method === "POST" && path === "/graphql") return json(200, factsResponse(scenario));
     if (path.endsWith("/rules/branches/main")) return etagged(request, '"rules"', []);
+    if (path === "/repos/Codertocat/Hello-World") return etagged(request, '"repo"', { id: 1, name: REPO, full_name: `${OWNER}/${REPO}`, security_and_analysis: { secret_scanning: { status: "enabled" }, secret_scanning_push_protection: { status: "enabled" } } });
+    if (path.endsWith("/secret-scanning/alerts")) return etagged(request, '"alerts"', []);
     if (path.includes("/collaborators/")) return etagged(request, '"perm"', { permission: "write", role_name: "write", user: { login: "reviewer" } });
     if (path.endsWith("/pulls/2/files")) {
       const head = scenario.commits[scenario.commits.length - 1]!.sha;

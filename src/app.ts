@@ -9,7 +9,7 @@ import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
 import { checkEventOf, mergeGroupOf, pullRequestOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
-import { loadFingerprintKey } from "./runtime/fingerprint-key.js";
+import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { WorkTracker } from "./triggers/work-tracker.js";
 
 export interface AppOptions {

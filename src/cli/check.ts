@@ -5,7 +5,7 @@ import { parseArgs, stringFlag } from "./args.js";
 import { tokenClient } from "./github-token-client.js";
 import { createServices } from "../triggers/services.js";
 import { evaluatePullRequest } from "../triggers/evaluate-pull-request.js";
-import { loadFingerprintKey } from "../runtime/fingerprint-key.js";
+import { loadFingerprintKey } from "../secrets/fingerprint-key.js";
 import { RequestCounter, installRequestAccounting } from "../github/request-accounting.js";
 import type { GitHubClient } from "../github/client.js";
 

@@ -5,5 +5,7 @@ import { reviewApproval } from "./review-approval.js";
 import { ciPassing } from "./ci-passing.js";
 import { branchProtection } from "./branch-protection.js";
 import { changeTicket } from "./change-ticket.js";
+import { secretsDiff } from "./secrets-diff.js";
+import { secretsRepository } from "./secrets-repository.js";
 
-export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, changeTicket];
+export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, secretsDiff, secretsRepository, changeTicket];

@@ -14,6 +14,7 @@ import type {
   Facts,
   LabelFacts,
   ReviewFacts,
+  RepositorySecurityFacts,
   ReviewState,
 } from "../facts.js";
 import type { Config, ResolvedConfig } from "../config/types.js";
@@ -181,12 +182,13 @@ export async function loadPullRequest(gh: GitHubClient, ref: PullRequestRef, opt
   for (const label of labels) if (label.addedBy) people.add(label.addedBy);
   const teams = teamsNeeded(config, codeOwners.text);
 
-  const [permissions, teamMembers, branchRules, files, commits] = await Promise.all([
+  const [permissions, teamMembers, branchRules, files, commits, security] = await Promise.all([
     loadPermissions(gh, ref, [...people]),
     loadTeams(gh, ref.owner, teams),
     loadBranchRules(gh, ref, gpr.baseRefName, gpr.baseRef?.branchProtectionRule ?? null, data.forbiddenPaths),
     options.withPatches && config.controls["secrets.diff"].mode !== "off" ? loadFiles(gh, ref) : Promise.resolve(null),
     commitFacts(gh, ref, commitNodes, gpr.baseRefName, options.updateMergeCache),
+    config.controls["secrets.repository"].mode !== "off" ? loadSecurity(gh, ref) : Promise.resolve(UNKNOWN_SECURITY),
   ]);
 
   const facts: Facts = {
@@ -220,7 +222,7 @@ export async function loadPullRequest(gh: GitHubClient, ref: PullRequestRef, opt
     branchRules,
     codeOwners,
     access: { permissions, teams: teamMembers },
-    security: { secretScanning: null, pushProtection: null, openSecretAlerts: null },
+    security,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
   };
   return { facts, resolved, defaultBranch, ownCheckRun };
@@ -379,6 +381,28 @@ export function classicFromGraphql(rule: GqlProtectionRule): Record<string, unkn
     enforce_admins: { enabled: rule.isAdminEnforced },
     allow_force_pushes: { enabled: rule.allowsForcePushes },
     allow_deletions: { enabled: rule.allowsDeletions },
+  };
+}
+
+const UNKNOWN_SECURITY: RepositorySecurityFacts = { secretScanning: null, pushProtection: null, openSecretAlerts: null };
+
+/** Secret scanning settings (visible with Administration read) and open alerts (Secret scanning alerts read). */
+export async function loadSecurity(gh: GitHubClient, ref: { owner: string; repo: string }): Promise<RepositorySecurityFacts> {
+  const { data: repo } = await gh.request("GET /repos/{owner}/{repo}", { owner: ref.owner, repo: ref.repo });
+  const analysis = repo.security_and_analysis ?? null;
+  const status = (s: { status?: string } | undefined | null) => (s?.status === "enabled" ? "enabled" : s?.status === "disabled" ? "disabled" : null);
+  let openSecretAlerts: RepositorySecurityFacts["openSecretAlerts"] = null;
+  try {
+    // hide_secret: the alert API otherwise returns the leaked value itself.
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/secret-scanning/alerts", { owner: ref.owner, repo: ref.repo, state: "open", per_page: 100, hide_secret: true } as never);
+    openSecretAlerts = (data as Array<{ number: number; secret_type?: string; html_url?: string; created_at?: string }>).map((a) => ({ number: a.number, secretType: a.secret_type ?? "unknown", url: a.html_url ?? "", createdAt: a.created_at ?? "" }));
+  } catch (error) {
+    if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
+  }
+  return {
+    secretScanning: analysis ? status(analysis.secret_scanning) ?? "disabled" : null,
+    pushProtection: analysis ? status(analysis.secret_scanning_push_protection) ?? "disabled" : null,
+    openSecretAlerts,
   };
 }
 

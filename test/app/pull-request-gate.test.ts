@@ -231,9 +231,11 @@ describe("pull request gate", () => {
     scope.get("/repos/Codertocat/Hello-World/rules/branches/main").query(true).matchHeader("if-none-match", '"rules-v1"').reply(304);
     scope.get("/repos/Codertocat/Hello-World/collaborators/octo-reviewer/permission").matchHeader("if-none-match", '"perm-octo-reviewer-write"').reply(304);
     scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).matchHeader("if-none-match", '"files-v1"').reply(304);
+    scope.get("/repos/Codertocat/Hello-World").matchHeader("if-none-match", '"repo-v1"').reply(304);
+    scope.get("/repos/Codertocat/Hello-World/secret-scanning/alerts").query(true).matchHeader("if-none-match", '"alerts-v1"').reply(304);
     await app.receive("pull_request", { ...webhookPayload("pull_request", "labeled"), action: "edited" });
     const second = app.services.counter.counted - first;
     expect(second).toBe(2); // the facts query and the check-run update
-    expect(app.services.counter.notModified).toBe(3);
+    expect(app.services.counter.notModified).toBe(5);
   });
 });

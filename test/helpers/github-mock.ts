@@ -199,9 +199,39 @@ function groupBy<T>(items: T[], key: (t: T) => string): Record<string, T[]> {
 export function mockEvaluationReads(
   scope: nock.Scope,
   s: Scenario,
-  extra: { permissions?: Record<string, string>; files?: Array<{ filename: string; patch?: string; status?: string }>; restPrefix?: string; graphqlPath?: string } = {},
+  extra: {
+    permissions?: Record<string, string>;
+    files?: Array<{ filename: string; patch?: string; status?: string; additions?: number }>;
+    restPrefix?: string;
+    graphqlPath?: string;
+    /** security_and_analysis as GET /repos returns it; null → the field is absent (no Administration read). */
+    security?: { secretScanning: "enabled" | "disabled"; pushProtection: "enabled" | "disabled" } | null;
+    /** Open secret-scanning alerts; null → 403 (permission not granted). */
+    alerts?: Array<{ number: number; secret_type: string }> | null;
+  } = {},
 ): nock.Scope {
   const prefix = extra.restPrefix ?? "";
+  const security = extra.security === undefined ? { secretScanning: "enabled", pushProtection: "enabled" } : extra.security;
+  scope
+    .get(`${prefix}/repos/${s.owner}/${s.repo}`)
+    .optionally()
+    .reply(
+      200,
+      {
+        id: 1296269,
+        name: s.repo,
+        full_name: `${s.owner}/${s.repo}`,
+        private: true,
+        visibility: "private",
+        default_branch: "main",
+        ...(security ? { security_and_analysis: { secret_scanning: { status: security.secretScanning }, secret_scanning_push_protection: { status: security.pushProtection } } } : {}),
+      },
+      { etag: '"repo-v1"' },
+    );
+  const alerts = extra.alerts === undefined ? [] : extra.alerts;
+  const alertsScope = scope.get(`${prefix}/repos/${s.owner}/${s.repo}/secret-scanning/alerts`).query((q) => q.hide_secret === "true").optionally();
+  if (alerts === null) alertsScope.reply(403, { message: "Resource not accessible by integration" });
+  else alertsScope.reply(200, alerts.map((a) => ({ ...a, html_url: `https://github.com/${s.owner}/${s.repo}/security/secret-scanning/${a.number}`, created_at: "2026-11-01T00:00:00Z", state: "open" })), { etag: '"alerts-v1"' });
   scope.post(extra.graphqlPath ?? "/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, factsResponse(s));
   scope.get(`${prefix}/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, [], { etag: '"rules-v1"' });
   for (const [login, permission] of Object.entries(extra.permissions ?? {})) {
@@ -219,9 +249,9 @@ export function mockEvaluationReads(
         sha: `${i}`.padStart(40, "0"),
         filename: f.filename,
         status: f.status ?? "modified",
-        additions: 1,
+        additions: f.additions ?? 1,
         deletions: 0,
-        changes: 1,
+        changes: f.additions ?? 1,
         blob_url: "",
         raw_url: "",
         contents_url: "",

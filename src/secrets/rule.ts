@@ -1,0 +1,30 @@
+// A secret-detection rule: a regular expression that finds a credential, the keywords
+// that must appear on the line for it to run at all, and the checks that tell a real
+// credential from a placeholder.
+
+export interface SecretRule {
+  id: string;
+  description: string;
+  /** JavaScript regex source. The first capture group is the secret; without groups, the whole match. */
+  regex: string;
+  /** Lowercase literals; the rule runs only on a line that contains one of them. */
+  keywords: string[];
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Extra check on the captured value (e.g. a token's embedded checksum). */
+  validate?: (secret: string) => boolean;
+  /** Case-insensitive matching. */
+  ignoreCase?: boolean;
+  /** The rule is the generic "secret-looking name = high-entropy value" rule: skipped in lock files. */
+  generic?: boolean;
+  /** How many following lines the match may span (PEM blocks). */
+  spanLines?: number;
+}
+
+export interface CompiledRule extends SecretRule {
+  pattern: RegExp;
+}
+
+export function compileRule(rule: SecretRule): CompiledRule {
+  return { ...rule, keywords: rule.keywords.map((k) => k.toLowerCase()), pattern: new RegExp(rule.regex, `g${rule.ignoreCase ? "i" : ""}`) };
+}

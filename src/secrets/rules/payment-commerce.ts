@@ -1,0 +1,37 @@
+// Payments and commerce.
+import type { SecretRule } from "../rule.js";
+import { ALNUM, END, HEX, START, URLSAFE, UUID, named, prefixed } from "./define.js";
+
+export const paymentRules: SecretRule[] = [
+  { id: "stripe-secret-key", description: "Stripe secret key", regex: `${START}((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,247})${END}`, keywords: ["sk_live_", "rk_live_", "sk_test_", "rk_test_"] },
+  prefixed("stripe-webhook-secret", "Stripe webhook signing secret", "whsec_", "[A-Za-z0-9+/=]{32,}"),
+  prefixed("square-access-token", "Square access token", "sq0atp-", URLSAFE(22)),
+  prefixed("square-oauth-secret", "Square OAuth secret", "sq0csp-", URLSAFE(43)),
+  prefixed("square-access-token-v2", "Square access token (EAAA)", "EAAA", URLSAFE(60)),
+  { id: "braintree-access-token", description: "Braintree / PayPal access token", regex: `${START}(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$${HEX(32)})`, keywords: ["access_token$"] },
+  named("paypal-client-secret", "PayPal client secret", ["paypal"], URLSAFE(80)),
+  { id: "shopify-token", description: "Shopify access token", regex: `${START}(shp(?:at|ca|pa|ss)_${HEX(32)})${END}`, keywords: ["shpat_", "shpca_", "shppa_", "shpss_"] },
+  { id: "flutterwave-key", description: "Flutterwave secret key", regex: `${START}(FLWSECK(?:_TEST)?-${HEX(32)}-X)`, keywords: ["flwseck"] },
+  prefixed("flutterwave-encryption-key", "Flutterwave encryption key", "FLWSECK_TEST", HEX(12)),
+  { id: "razorpay-key", description: "Razorpay key", regex: `${START}(rzp_(?:live|test)_${ALNUM(14)})${END}`, keywords: ["rzp_live_", "rzp_test_"] },
+  named("razorpay-secret", "Razorpay key secret", ["razorpay"], ALNUM(24)),
+  { id: "plaid-access-token", description: "Plaid access token", regex: `${START}(access-(?:sandbox|development|production)-${UUID})${END}`, keywords: ["access-sandbox-", "access-development-", "access-production-"] },
+  named("plaid-secret", "Plaid secret", ["plaid"], HEX(30)),
+  named("gocardless-token", "GoCardless access token", ["gocardless"], "(?:live|sandbox)_[A-Za-z0-9_=-]{40}"),
+  named("mollie-api-key", "Mollie API key", ["mollie"], "(?:live|test)_[A-Za-z0-9]{30}"),
+  named("paystack-secret", "Paystack secret key", ["paystack"], `sk_(?:live|test)_${HEX(40)}`),
+  named("adyen-api-key", "Adyen API key", ["adyen"], "AQE[A-Za-z0-9+/=_-]{80,}"),
+  named("coinbase-api-secret", "Coinbase API secret", ["coinbase"], "[A-Za-z0-9+/=]{40,88}"),
+  named("binance-api-secret", "Binance API secret", ["binance"], ALNUM(64)),
+  named("kraken-api-secret", "Kraken private API key", ["kraken"], "[A-Za-z0-9+/=]{80,90}"),
+  named("klarna-credentials", "Klarna API credentials", ["klarna"], URLSAFE("32,")),
+  named("checkout-com-secret", "Checkout.com secret key", ["checkout_secret", "checkoutcom"], `sk_(?:sbox_)?[a-z0-9]{26}|sk_${UUID}`),
+  prefixed("shippo-token", "Shippo API token", "shippo_live_", HEX(40)),
+  prefixed("easypost-api-key", "EasyPost API key", "EZAK", HEX(54)),
+  prefixed("easypost-test-key", "EasyPost test API key", "EZTK", HEX(54)),
+  named("lob-api-key", "Lob API key", ["lob"], `(?:live|test)_${HEX(35)}`),
+  named("recurly-api-key", "Recurly API key", ["recurly"], HEX(32)),
+  named("chargebee-api-key", "Chargebee API key", ["chargebee"], `(?:live|test)_${ALNUM("26,40")}`),
+  named("bigcommerce-token", "BigCommerce access token", ["bigcommerce"], "[a-z0-9]{31}"),
+  named("woocommerce-secret", "WooCommerce consumer secret", ["woocommerce"], `cs_${HEX(40)}`),
+];
