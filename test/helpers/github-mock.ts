@@ -5,6 +5,7 @@
 import nock from "nock";
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
+import { pino } from "pino";
 import { createApp } from "../../src/app.js";
 import { createServices, type AppServices } from "../../src/triggers/services.js";
 import { WorkTracker } from "../../src/triggers/work-tracker.js";
@@ -26,7 +27,7 @@ export interface TestApp {
   receive: (name: string, payload: Record<string, unknown>) => Promise<void>;
 }
 
-export function createTestApp(overrides: Partial<AppServices> = {}, options: { retries?: number } = {}): TestApp {
+export function createTestApp(overrides: Partial<AppServices> = {}, options: { retries?: number; logLines?: string[] } = {}): TestApp {
   const services = createServices({
     appSlug: async () => APP_SLUG,
     fingerprintKey: new Uint8Array(32).fill(7),
@@ -44,7 +45,9 @@ export function createTestApp(overrides: Partial<AppServices> = {}, options: { r
       retry: { retries: options.retries ?? 0, retryAfterBaseValue: 1 },
       throttle: { ...(o.throttle as object), enabled: false },
     })),
-    logLevel: "fatal",
+    ...(options.logLines
+      ? { log: pino({ level: "trace" }, { write: (line: string) => void options.logLines!.push(line) }) }
+      : { logLevel: "fatal" as const }),
   });
   probot.load(createApp({ services, background: false, tracker }));
   return {

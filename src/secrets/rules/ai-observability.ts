@@ -30,7 +30,7 @@ export const aiObservabilityRules: SecretRule[] = [
   prefixed("grafana-cloud-token", "Grafana Cloud access token", "glc_", "[A-Za-z0-9+/]{32,400}={0,2}"),
   { id: "grafana-service-account-token", description: "Grafana service account token", regex: `${START}(glsa_${ALNUM(32)}_${HEX(8)})${END}`, keywords: ["glsa_"] },
   named("grafana-api-key", "Grafana API key (legacy)", ["grafana"], "eyJrIjoi[A-Za-z0-9+/=]{60,100}"),
-  { id: "dynatrace-token", description: "Dynatrace API token", regex: `${START}(dt0[a-z]\\d{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})${END}`, keywords: ["dt0c01.", "dt0s01.", "dt0s02.", "dt0s16."] },
+  { id: "dynatrace-token", description: "Dynatrace API token", regex: `${START}(dt0(?:c01|s01|s02|s16)\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})${END}`, keywords: ["dt0c01.", "dt0s01.", "dt0s02.", "dt0s16."] },
   named("honeycomb-api-key", "Honeycomb API key", ["honeycomb"], `hc[a-z]{2}_[a-z0-9]{58}|${ALNUM(22)}|${HEX(32)}`),
   named("lightstep-token", "Lightstep access token", ["lightstep"], "[A-Za-z0-9/+]{84}"),
   named("logzio-token", "Logz.io token", ["logz"], ALNUM(32)),

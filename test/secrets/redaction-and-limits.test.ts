@@ -1,0 +1,221 @@
+import { afterEach, describe, expect, it } from "vitest";
+import nock from "nock";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SecretScanner, linesOfText } from "../../src/secrets/scanner.js";
+import { builtinRules } from "../../src/secrets/rules/index.js";
+import { addedLinesOfPatch, parseUnifiedDiff } from "../../src/secrets/diff.js";
+import { maskedPreview } from "../../src/secrets/redaction.js";
+import { withGitHubChecksum } from "../../src/secrets/github-token-checksum.js";
+import { scanCommand } from "../../src/cli/scan.js";
+import { evaluate } from "../../src/verdict/evaluate.js";
+import { resolveConfig } from "../../src/config/resolve.js";
+import { env, makeFacts } from "../helpers/facts.js";
+import { API, createTestApp, mockEvaluationReads, mockInstallationToken } from "../helpers/github-mock.js";
+import { webhookPayload } from "../helpers/payload.js";
+import type { CliIO } from "../../src/cli/io.js";
+
+// Planted secrets, assembled at run time.
+const planted = {
+  github: withGitHubChecksum("ghp", "P1antedT0kenValue9xQ2mN7vLr4Tz"),
+  aws: ["AKIA", "Q7ZT", "M3KX", "P4RB", "V2WN"].join(""),
+  stripe: ["sk", "live", "Hq7Zt2Mk9Xp3Rb6Vw8Nc4Ld1"].join("_"),
+  slack: ["xoxb", "1234567890123", "9876543210987", "Zq8fK2mQ9vLx4TzW7yBc3HdN"].join("-"),
+};
+const values = Object.values(planted);
+const patch = [
+  "@@ -1,3 +1,7 @@",
+  " import { client } from './client';",
+  `+const token = "${planted.github}";`,
+  `+export const awsKey = '${planted.aws}';`,
+  " ",
+  `+STRIPE=${planted.stripe}`,
+  `+slack: ${planted.slack}`,
+  " export default client;",
+].join("\n");
+
+function captureIO(cwd: string, stdin = ""): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => stdin, env: { SOC2_GUARD_FINGERPRINT_KEY: "ab".repeat(32) }, cwd };
+}
+
+afterEach(() => nock.cleanAll());
+
+describe("redaction", () => {
+  it("shows at most the first 4 characters", () => {
+    expect(maskedPreview(planted.github)).toBe("ghp_…");
+    expect(maskedPreview("abcdefghij")).toBe("ab…");
+    expect(maskedPreview("short")).toBe("…");
+  });
+
+  it("never lets a planted secret reach the check run, annotations, logs, evidence details, CLI output or errors", async () => {
+    const outputs: string[] = [];
+    // 1. The control and the verdict (check-run title, summary, annotations, evidence details).
+    const facts = makeFacts({ pr: { files: [{ path: "src/app.ts", previousPath: null, status: "modified", additions: 4, deletions: 0, patch }] } });
+    const verdict = evaluate(facts, resolveConfig([]), env, "ev");
+    outputs.push(verdict.title, verdict.summary, JSON.stringify(verdict.annotations), JSON.stringify(verdict.results.map((r) => r.details)));
+    expect(verdict.results.find((r) => r.id === "secrets.diff")!.status).toBe("fail");
+    expect(verdict.annotations.filter((a) => a.path === "src/app.ts").map((a) => a.startLine)).toEqual([2, 3, 5, 6]);
+
+    // 2. The app over HTTP-level mocks: every request body it sends and every log line.
+    const logs: string[] = [];
+    const app = createTestApp({}, { logLines: logs });
+    const sent: string[] = [];
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, { owner: "Codertocat", repo: "Hello-World", number: 2, commits: [{ sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", author: "Codertocat" }] }, { files: [{ filename: "src/app.ts", patch, additions: 4 }] });
+    scope.post("/repos/Codertocat/Hello-World/check-runs").reply(201, (_u, body) => (sent.push(JSON.stringify(body)), { id: 1 }));
+    scope.patch("/repos/Codertocat/Hello-World/check-runs/1").times(2).reply(200, (_u, body) => (sent.push(JSON.stringify(body)), { id: 1 }));
+    await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+    expect(sent.join("")).toContain("Possible secret");
+    expect(logs.join("")).toContain("evaluated pull request");
+    outputs.push(...sent, ...logs);
+
+    // 3. The CLI, text and JSON, and its error path.
+    const dir = mkdtempSync(join(tmpdir(), "scan-"));
+    writeFileSync(join(dir, "leak.env"), values.join("\n"));
+    for (const format of ["text", "json"]) {
+      const io = captureIO(dir);
+      expect(await scanCommand(["leak.env", "--format", format], io)).toBe(1);
+      outputs.push(...io.out, ...io.err);
+    }
+    const missing = captureIO(dir);
+    expect(await scanCommand([`missing-${planted.aws}.txt`], missing)).toBe(2);
+    outputs.push(...missing.err.map((e) => e.replace(`missing-${planted.aws}.txt`, "")));
+
+    const everything = outputs.join("\n");
+    for (const secret of values) {
+      expect(everything.includes(secret), `a planted secret (${maskedPreview(secret)}) leaked`).toBe(false);
+      expect(everything.includes(secret.slice(4, 16))).toBe(false);
+    }
+  });
+});
+
+describe("crafted input", () => {
+  const key = new Uint8Array(32);
+
+  it("reports lines past the length cap as partly scanned instead of stalling", () => {
+    const scanner = new SecretScanner(builtinRules, { key });
+    const huge = "password=" + "a1".repeat(5_000_000); // a 10 MB line
+    const started = performance.now();
+    const result = scanner.scan([{ path: "bomb.txt", lines: [{ line: 1, text: huge }] }]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(result.notScanned).toEqual([{ path: "bomb.txt", reason: "line 1 longer than 4096 characters scanned only in part" }]);
+  });
+
+  it("stays fast on lines shaped to make backtracking regexes explode", () => {
+    const scanner = new SecretScanner(builtinRules, { key });
+    const evil = [
+      "secret=" + "a-".repeat(2_000) + "!",
+      "postgres://" + "u".repeat(60) + ":" + "p".repeat(3_000),
+      "eyJ" + "A".repeat(2_000) + ".eyJ" + "B".repeat(1_000),
+      "api_key " + "=".repeat(3_000),
+      "-----BEGIN RSA PRIVATE KEY-----" + " ".repeat(3_000),
+    ];
+    const lines = Array.from({ length: 500 }, (_, i) => ({ line: i + 1, text: evil[i % evil.length]! }));
+    const started = performance.now();
+    scanner.scan([{ path: "crafted.txt", lines }]);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it("stops at the size budget and the time budget and says what was not scanned", () => {
+    const bySize = new SecretScanner(builtinRules, { key, limits: { maxBytes: 1_000 } });
+    const lines = Array.from({ length: 100 }, (_, i) => ({ line: i + 1, text: "x".repeat(50) }));
+    const sized = bySize.scan([{ path: "a.txt", lines }, { path: "b.txt", lines }]);
+    expect(sized.notScanned).toEqual([
+      { path: "a.txt", reason: "size budget of 1000 characters used up at line 21" },
+      { path: "b.txt", reason: "size budget used up" },
+    ]);
+    let now = 0;
+    const byTime = new SecretScanner(builtinRules, { key, limits: { maxMillis: 10 }, clock: () => (now += 6) });
+    const timed = byTime.scan([{ path: "a.txt", lines: Array.from({ length: 1_000 }, (_, i) => ({ line: i + 1, text: "ok" })) }]);
+    expect(timed.notScanned[0]!.reason).toMatch(/^time budget of 10 ms used up at line 257$/);
+  });
+});
+
+describe("diff input", () => {
+  it("numbers added lines as in the new file across hunks", () => {
+    const lines = addedLinesOfPatch("@@ -1,2 +1,3 @@\n a\n+b\n c\n@@ -10,3 +11,4 @@\n x\n-y\n+z\n+w\n\\ No newline at end of file");
+    expect(lines).toEqual([
+      { line: 2, text: "b" },
+      { line: 12, text: "z" },
+      { line: 13, text: "w" },
+    ]);
+  });
+
+  it("parses git diff output: renames, deletions, new and binary files", () => {
+    const files = parseUnifiedDiff(
+      [
+        "diff --git a/old.txt b/new.txt",
+        "similarity index 90%",
+        "rename from old.txt",
+        "rename to new.txt",
+        "--- a/old.txt",
+        "+++ b/new.txt",
+        "@@ -1 +1,2 @@",
+        " keep",
+        "+added",
+        "diff --git a/gone.txt b/gone.txt",
+        "deleted file mode 100644",
+        "--- a/gone.txt",
+        "+++ /dev/null",
+        "@@ -1 +0,0 @@",
+        "-bye",
+        "diff --git a/fresh.ts b/fresh.ts",
+        "new file mode 100644",
+        "--- /dev/null",
+        "+++ b/fresh.ts",
+        "@@ -0,0 +1 @@",
+        "+hello",
+        "diff --git a/logo.png b/logo.png",
+        "Binary files a/logo.png and b/logo.png differ",
+      ].join("\n"),
+    );
+    expect(files.map(({ path, previousPath, status, binary, added }) => ({ path, previousPath, status, binary, added: added.map((a) => a.line) }))).toEqual([
+      { path: "new.txt", previousPath: "old.txt", status: "renamed", binary: false, added: [2] },
+      { path: "gone.txt", previousPath: null, status: "removed", binary: false, added: [] },
+      { path: "fresh.ts", previousPath: null, status: "added", binary: false, added: [1] },
+      { path: "logo.png", previousPath: null, status: "modified", binary: true, added: [] },
+    ]);
+  });
+
+  it("reports files GitHub sent without a patch as not scanned, never as clean", () => {
+    const facts = makeFacts({
+      pr: {
+        files: [
+          { path: "big.sql", previousPath: null, status: "modified", additions: 90_000, deletions: 0, patch: null },
+          { path: "moved.ts", previousPath: "old.ts", status: "renamed", additions: 0, deletions: 0, patch: null },
+        ],
+      },
+    });
+    const result = evaluate(facts, resolveConfig([]), env, "e").results.find((r) => r.id === "secrets.diff")!;
+    expect(result.reason).toBe("no secrets in 0 added lines; 1 file not scanned (big.sql)");
+    expect(result.annotations).toEqual([expect.objectContaining({ path: "big.sql", level: "warning", title: "Not scanned for secrets" })]);
+    expect(result.fix).toBe("Review the files that were not scanned by hand");
+  });
+});
+
+describe("soc2-guard scan", () => {
+  it("scans a diff from standard input and prints JSON findings", async () => {
+    const diff = `diff --git a/app.ts b/app.ts\n--- a/app.ts\n+++ b/app.ts\n${patch}\n`;
+    const io = captureIO(tmpdir(), diff);
+    expect(await scanCommand(["--diff", "-", "--format", "json"], io)).toBe(1);
+    const findings = JSON.parse(io.out.join("")) as Array<Record<string, unknown>>;
+    expect(findings.map((f) => [f.path, f.line, f.rule])).toEqual([
+      ["app.ts", 2, "github-pat"],
+      ["app.ts", 3, "aws-access-key-id"],
+      ["app.ts", 5, "stripe-secret-key"],
+      ["app.ts", 6, "slack-bot-token"],
+    ]);
+    expect(Object.keys(findings[0]!).sort()).toEqual(["column", "fingerprint", "line", "path", "preview", "rule"]);
+  });
+
+  it("exits 0 on a clean tree and 2 on bad usage", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clean-"));
+    writeFileSync(join(dir, "ok.ts"), "export const answer = 42;\n");
+    expect(await scanCommand(["."], captureIO(dir))).toBe(0);
+    expect(await scanCommand([], captureIO(dir))).toBe(2);
+    expect(await scanCommand([".", "--format", "xml"], captureIO(dir))).toBe(2);
+  });
+});
