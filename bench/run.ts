@@ -1,8 +1,18 @@
 // npm run bench: every benchmark, a table each, then one final line of JSON.
 import { benchPullRequest } from "./pull-request.js";
+import { benchSecrets } from "./secrets.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
 console.table(pr.rows);
 const final: Record<string, unknown> = { requestsPerEvent: pr.requestsPerEvent, handlerMs: pr.handlerMs };
+
+const secrets = await benchSecrets();
+console.log("\nSecret scanner vs secretlint (recommended preset), same inputs:");
+console.table([
+  { scanner: "soc2-guard", recall: secrets.recall, precision: secrets.precision, falsePerMB: secrets.falsePerMB, mbPerSec: secrets.mbPerSec },
+  { scanner: "secretlint", recall: secrets.secretlintRecall, precision: "-", falsePerMB: "-", mbPerSec: secrets.secretlintMbPerSec },
+]);
+console.log(`corpus: ${secrets.corpus.hits}/${secrets.corpus.positives} positives found, ${secrets.corpus.falseOnClean} findings on ${secrets.corpus.negatives} clean samples; real code: ${secrets.realCode.findings} findings in ${secrets.realCode.megabytes} MB`);
+final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePerMB: secrets.falsePerMB, mbPerSec: secrets.mbPerSec, secretlintMbPerSec: secrets.secretlintMbPerSec, secretlintRecall: secrets.secretlintRecall };
 console.log(JSON.stringify(final));

@@ -128,6 +128,17 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
+    // A new or reopened secret-scanning alert changes secrets.repository for every open PR.
+    app.on(
+      ["secret_scanning_alert.created", "secret_scanning_alert.reopened", "secret_scanning_alert.resolved", "secret_scanning_alert.publicly_leaked"] as never,
+      handle("secret_scanning_alert", async (gh, log, context) => {
+        const repo = repoOf(context.payload);
+        const open = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { owner: repo.owner, repo: repo.repo, state: "open", per_page: 100 });
+        log.info({ openPullRequests: open.length }, "secret-scanning alert changed; re-evaluating open pull requests");
+        for (const pr of open) await evaluatePullRequest(gh, log, services, { ...repo, number: pr.number }, { post: true });
+      }),
+    );
+
     app.on(
       "installation.created",
       handle("installation", async (_gh, log, context) => {
