@@ -1,11 +1,15 @@
-// GitHub's two ways of protecting a branch — classic protection and rulesets — turned
-// into one BranchRules value, combined as GitHub combines them: every rule that
-// applies is enforced, so the most restrictive setting wins.
+// GitHub's two ways of protecting a branch — classic protection and rulesets (repository
+// and organization level) — turned into one BranchRules value, combined as GitHub
+// combines them: every rule that applies is enforced, so the most restrictive setting
+// wins. A bypass actor skips only the source that lists it; the others still apply.
+//
+// Pure: callers (the PR facts loader, the org audit loader) fetch the JSON.
 
 import { canonicalHash } from "../canonical-json.js";
 import type { BranchRules } from "../facts.js";
 
 type Json = Record<string, unknown>;
+type Source = BranchRules["sources"][number];
 
 export function emptyBranchRules(): BranchRules {
   return {
@@ -26,43 +30,90 @@ export function emptyBranchRules(): BranchRules {
 }
 
 const enabled = (value: unknown): boolean => typeof value === "object" && value !== null && (value as Json).enabled === true;
+const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+
+/** Who classic protection lets skip it: admins unless "include administrators", plus PR bypass allowances. */
+function classicBypassActors(json: Json, reviews: Json | undefined): string[] {
+  const actors: string[] = [];
+  if (!enabled(json.enforce_admins)) actors.push(REPOSITORY_ADMINS);
+  const allowances = (reviews?.bypass_pull_request_allowances ?? {}) as Json;
+  for (const user of list(allowances.users)) actors.push(`user ${String(user.login)}`);
+  for (const team of list(allowances.teams)) actors.push(`team ${String(team.slug)}`);
+  for (const app of list(allowances.apps)) actors.push(`app ${String(app.slug)}`);
+  return actors;
+}
 
 /** From `GET /repos/{owner}/{repo}/branches/{branch}/protection` (or the same shape built from GraphQL). */
 export function fromClassicProtection(json: Json, name = "classic branch protection"): BranchRules {
-  const reviews = json.required_pull_request_reviews as Json | undefined;
-  const checks = json.required_status_checks as Json | undefined;
+  const reviews = (json.required_pull_request_reviews ?? undefined) as Json | undefined;
+  const checks = (json.required_status_checks ?? undefined) as Json | undefined;
   const contexts = new Set<string>([
-    ...(((checks?.contexts as string[] | undefined) ?? [])),
-    ...(((checks?.checks as Array<{ context: string }> | undefined) ?? []).map((c) => c.context)),
+    ...((checks?.contexts as string[] | undefined) ?? []),
+    ...((checks?.checks as Array<{ context: string }> | undefined) ?? []).map((c) => c.context),
   ]);
-  const adminsEnforced = enabled(json.enforce_admins);
+  const bypassActors = classicBypassActors(json, reviews);
   return {
     ...emptyBranchRules(),
     sources: [{ kind: "classic", name, enforcement: "active", level: "repository" }],
-    requirePullRequest: reviews !== undefined && reviews !== null,
+    requirePullRequest: reviews !== undefined,
     requiredApprovals: Number(reviews?.required_approving_review_count ?? 0),
     dismissStaleReviews: reviews?.dismiss_stale_reviews === true,
     requireCodeOwnerReview: reviews?.require_code_owner_reviews === true,
     requireLastPushApproval: reviews?.require_last_push_approval === true,
-    requiredStatusChecks: [...contexts],
+    requiredStatusChecks: [...contexts].sort(),
     strictStatusChecks: checks?.strict === true,
     blockForcePushes: !enabled(json.allow_force_pushes),
     blockDeletions: !enabled(json.allow_deletions),
-    adminBypass: !adminsEnforced,
-    bypassActors: adminsEnforced ? [] : ["repository admins"],
+    adminBypass: bypassActors.length > 0,
+    bypassActors,
   };
 }
 
+/** A ruleset as `GET /repos/{owner}/{repo}/rulesets/{id}` or `GET /orgs/{org}/rulesets/{id}` returns it (the fields we read). */
 export interface RulesetDetails {
   id: number;
   name: string;
   enforcement: "active" | "evaluate" | "disabled";
   source_type?: "Repository" | "Organization" | "Enterprise";
+  source?: string;
+  /** Only returned to callers with write access to the ruleset; absent → unknown. */
   bypass_actors?: Array<{ actor_id?: number | null; actor_type: string; bypass_mode?: string }>;
 }
 
-/** From `GET /repos/{owner}/{repo}/rules/branches/{branch}` plus, when known, each ruleset's details. */
-export function fromBranchRules(rules: Json[], rulesets: Map<number, RulesetDetails> = new Map()): BranchRules {
+const REPOSITORY_ADMINS = "repository admins";
+const ORGANIZATION_ADMINS = "organization admins";
+// Built-in repository role ids GitHub uses in bypass lists.
+const ROLE_NAMES: Record<number, string> = { 5: REPOSITORY_ADMINS, 2: "maintain role", 4: "write role" };
+
+function bypassActorLabel(actor: { actor_id?: number | null; actor_type: string; bypass_mode?: string }): string {
+  const id = actor.actor_id ?? null;
+  const who =
+    actor.actor_type === "RepositoryRole" ? (id !== null ? ROLE_NAMES[id] ?? `repository role #${id}` : "repository role")
+    : actor.actor_type === "OrganizationAdmin" ? ORGANIZATION_ADMINS
+    : actor.actor_type === "DeployKey" ? "deploy keys"
+    : actor.actor_type === "Integration" ? `app #${id}`
+    : `${actor.actor_type.toLowerCase()} #${id}`;
+  const mode = actor.bypass_mode === "pull_request" ? " (pull requests only)" : actor.bypass_mode === "exempt" ? " (exempt)" : "";
+  return `${who}${mode}`;
+}
+
+/** The identity in a bypass label, without its mode. */
+const actorIdentity = (label: string): string => label.replace(/ \((pull requests only|exempt)\)$/, "");
+
+/** Whether `actor` may skip `part`: listed there, or an org owner where repository admins are (owners administer every repository). */
+function canBypass(actor: string, part: BranchRules): boolean {
+  const listed = new Set(part.bypassActors.map(actorIdentity));
+  return listed.has(actor) || (actor === ORGANIZATION_ADMINS && listed.has(REPOSITORY_ADMINS));
+}
+
+/**
+ * One BranchRules per ruleset from `GET /repos/{owner}/{repo}/rules/branches/{branch}` (the
+ * rules that apply, each naming its `ruleset_id` and `ruleset_source_type`), with each
+ * ruleset's details when known (enforcement, bypass actors). Evaluate-mode and disabled
+ * rulesets enforce nothing.
+ */
+export function rulesetParts(rules: Json[], rulesets: ReadonlyMap<number, RulesetDetails> | Record<number, RulesetDetails> = new Map()): BranchRules[] {
+  const details = (id: number): RulesetDetails | undefined => (rulesets instanceof Map ? rulesets.get(id) : (rulesets as Record<number, RulesetDetails>)[id]);
   const byRuleset = new Map<number, Json[]>();
   for (const rule of rules) {
     const id = Number(rule.ruleset_id ?? 0);
@@ -70,15 +121,13 @@ export function fromBranchRules(rules: Json[], rulesets: Map<number, RulesetDeta
   }
   const parts: BranchRules[] = [];
   for (const [id, group] of byRuleset) {
-    const details = rulesets.get(id);
-    const enforcement = details?.enforcement ?? "active";
-    const level = (details?.source_type ?? group[0]?.ruleset_source_type) === "Organization" ? "organization" : "repository";
-    const part: BranchRules = { ...emptyBranchRules(), sources: [{ kind: "ruleset", name: details?.name ?? `ruleset ${id}`, enforcement, level }] };
-    // Evaluate-mode rulesets only report; they enforce nothing.
-    if (enforcement !== "active") {
-      parts.push(part);
-      continue;
-    }
+    const ruleset = details(id);
+    const enforcement = ruleset?.enforcement ?? "active";
+    const sourceType = ruleset?.source_type ?? (group[0]?.ruleset_source_type as string | undefined);
+    const source: Source = { kind: "ruleset", name: ruleset?.name ?? `ruleset ${id}`, enforcement, level: sourceType === "Organization" ? "organization" : "repository" };
+    const part: BranchRules = { ...emptyBranchRules(), sources: [source] };
+    parts.push(part);
+    if (enforcement !== "active") continue;
     for (const rule of group) {
       const p = (rule.parameters ?? {}) as Json;
       switch (rule.type) {
@@ -90,7 +139,7 @@ export function fromBranchRules(rules: Json[], rulesets: Map<number, RulesetDeta
           part.requireLastPushApproval ||= p.require_last_push_approval === true;
           break;
         case "required_status_checks":
-          part.requiredStatusChecks.push(...((p.required_status_checks as Array<{ context: string }> | undefined) ?? []).map((c) => c.context));
+          part.requiredStatusChecks = [...new Set([...part.requiredStatusChecks, ...list(p.required_status_checks).map((c) => String(c.context))])].sort();
           part.strictStatusChecks ||= p.strict_required_status_checks_policy === true;
           break;
         case "non_fast_forward":
@@ -101,22 +150,21 @@ export function fromBranchRules(rules: Json[], rulesets: Map<number, RulesetDeta
           break;
       }
     }
-    const bypass = details?.bypass_actors ?? [];
-    if (bypass.length > 0) {
-      part.adminBypass = true;
-      part.bypassActors = bypass.map((a) => `${a.actor_type}${a.actor_id ? `#${a.actor_id}` : ""}${a.bypass_mode === "pull_request" ? " (pull requests only)" : ""}`);
-    }
-    parts.push(part);
+    if (!ruleset) part.unreadable.push(`${source.name}: enforcement and bypass list unknown`);
+    else if (ruleset.bypass_actors === undefined) part.unreadable.push(`${source.name}: bypass list not visible to the app`);
+    part.bypassActors = (ruleset?.bypass_actors ?? []).map(bypassActorLabel);
+    part.adminBypass = part.bypassActors.length > 0;
   }
-  return combineBranchRules(...parts);
+  return parts;
 }
 
-/**
- * Combines the rule sources that apply to one branch. Everything that applies is
- * enforced, so requirements add up; a bypass in any enforcing source can skip that
- * source's rules, so it is reported.
- */
-export function combineBranchRules(...parts: BranchRules[]): BranchRules {
+/** From `GET /repos/{owner}/{repo}/rules/branches/{branch}` plus, when known, each ruleset's details. */
+export function fromBranchRules(rules: Json[], rulesets: ReadonlyMap<number, RulesetDetails> | Record<number, RulesetDetails> = new Map()): BranchRules {
+  return combineBranchRules(...rulesetParts(rules, rulesets));
+}
+
+/** The requirements of several sources added up, ignoring who may bypass them. */
+function requirements(parts: BranchRules[]): BranchRules {
   const combined = emptyBranchRules();
   for (const part of parts) {
     combined.sources.push(...part.sources);
@@ -126,20 +174,54 @@ export function combineBranchRules(...parts: BranchRules[]): BranchRules {
     combined.dismissStaleReviews ||= part.dismissStaleReviews;
     combined.requireCodeOwnerReview ||= part.requireCodeOwnerReview;
     combined.requireLastPushApproval ||= part.requireLastPushApproval;
-    combined.requiredStatusChecks = [...new Set([...combined.requiredStatusChecks, ...part.requiredStatusChecks])];
+    combined.requiredStatusChecks = [...new Set([...combined.requiredStatusChecks, ...part.requiredStatusChecks])].sort();
     combined.strictStatusChecks ||= part.strictStatusChecks;
     combined.blockForcePushes ||= part.blockForcePushes;
     combined.blockDeletions ||= part.blockDeletions;
   }
-  // Someone can skip the pull-request requirement only if every source that requires it
-  // lets them; with no such source, any bypass is reported.
-  const enforcing = parts.filter((p) => p.requirePullRequest && p.sources.some((s) => s.enforcement === "active"));
-  const bypassing = (enforcing.length > 0 ? enforcing : parts).filter((p) => p.adminBypass);
-  combined.adminBypass = bypassing.length > 0 && (enforcing.length === 0 || bypassing.length === enforcing.length);
-  combined.bypassActors = combined.adminBypass ? [...new Set(bypassing.flatMap((p) => p.bypassActors))] : [];
   return combined;
 }
 
+/** Whether `weaker` lets through something `full` blocks. */
+function isWeaker(weaker: BranchRules, full: BranchRules): boolean {
+  return (
+    (full.requirePullRequest && !weaker.requirePullRequest) ||
+    weaker.requiredApprovals < full.requiredApprovals ||
+    (full.dismissStaleReviews && !weaker.dismissStaleReviews) ||
+    (full.requireCodeOwnerReview && !weaker.requireCodeOwnerReview) ||
+    (full.requireLastPushApproval && !weaker.requireLastPushApproval) ||
+    full.requiredStatusChecks.some((c) => !weaker.requiredStatusChecks.includes(c)) ||
+    (full.strictStatusChecks && !weaker.strictStatusChecks) ||
+    (full.blockForcePushes && !weaker.blockForcePushes) ||
+    (full.blockDeletions && !weaker.blockDeletions)
+  );
+}
+
+/**
+ * Combines the rule sources that apply to one branch. Requirements add up (max approvals,
+ * any "require", union of checks). A bypass actor skips the sources that list it and is
+ * still held to the rest, so it is reported only when what remains for it is weaker
+ * than the combined rules — e.g. admins who may skip a ruleset that only repeats an
+ * enforced classic rule bypass nothing.
+ */
+export function combineBranchRules(...parts: BranchRules[]): BranchRules {
+  const combined = requirements(parts);
+  const candidates = new Set(parts.flatMap((p) => p.bypassActors.map(actorIdentity)));
+  // Owners are admins of every repository: where admins may bypass, so may they.
+  if (candidates.has(REPOSITORY_ADMINS)) candidates.add(ORGANIZATION_ADMINS);
+  const effective = new Set<string>();
+  for (const actor of candidates) {
+    const remaining = requirements(parts.filter((p) => !canBypass(actor, p)));
+    if (isWeaker(remaining, combined)) effective.add(actor);
+  }
+  // Keep the labels as the sources wrote them (with their modes), for the report.
+  const labels = parts.flatMap((p) => p.bypassActors).filter((label) => effective.has(actorIdentity(label)));
+  combined.bypassActors = [...new Set(labels)].sort();
+  combined.adminBypass = combined.bypassActors.length > 0;
+  return combined;
+}
+
+/** SHA-256 of the canonical JSON of the rules in force, for evidence records. */
 export function branchRulesHash(rules: BranchRules): string {
   return canonicalHash(rules);
 }
