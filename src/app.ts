@@ -8,8 +8,10 @@ import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
-import { checkEventOf, mergeGroupOf, pullRequestOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
+import { checkEventOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
+import { recordMergedPullRequest, recordPush } from "./triggers/record-evidence.js";
 import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
+import { join } from "node:path";
 import { WorkTracker } from "./triggers/work-tracker.js";
 
 export interface AppOptions {
@@ -29,7 +31,7 @@ export function createApp(options: AppOptions = {}) {
       createServices({
         appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
         fingerprintKey: loadFingerprintKey(process.env),
-      });
+      }, { archiveDir: process.env.ARCHIVE_DIR, spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending") });
     const tracker = options.tracker ?? new WorkTracker();
     const background = options.background ?? process.env.NODE_ENV !== "test";
 
@@ -65,6 +67,22 @@ export function createApp(options: AppOptions = {}) {
         const pr = pullRequestOf(context.payload);
         const action = (context.payload as { action: string }).action;
         await evaluatePullRequest(gh, log, services, pr, { post: true, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}) });
+      }),
+    );
+
+    app.on(
+      "pull_request.closed",
+      handle("pull_request.closed", async (gh, log, context) => {
+        const pr = pullRequestOf(context.payload);
+        if (!pr.merged) return;
+        await recordMergedPullRequest(gh, log, services, pr, context.id);
+      }),
+    );
+
+    app.on(
+      "push",
+      handle("push", async (gh, log, context) => {
+        await recordPush(gh, log, services, pushOf(context.payload), context.id);
       }),
     );
 

@@ -37,6 +37,8 @@ export interface LoadedPullRequest {
   defaultBranch: string;
   /** Our check run on the head commit, when one exists (updated, never duplicated). */
   ownCheckRun: { id: number; status: string } | null;
+  /** How a merged PR was merged: a two-parent merge commit, or squash/rebase (one parent). */
+  mergeMethod: "merge" | "squash-or-rebase" | "unknown";
 }
 
 export interface LoadOptions {
@@ -81,7 +83,7 @@ interface GqlPullRequest {
   merged: boolean;
   mergedAt: string | null;
   mergedBy: { login: string } | null;
-  mergeCommit: { oid: string } | null;
+  mergeCommit: { oid: string; parents?: { totalCount: number } } | null;
   author: { __typename: string; login: string } | null;
   headRefName: string;
   headRefOid: string;
@@ -225,7 +227,9 @@ export async function loadPullRequest(gh: GitHubClient, ref: PullRequestRef, opt
     security,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
   };
-  return { facts, resolved, defaultBranch, ownCheckRun };
+  const parents = gpr.mergeCommit?.parents?.totalCount;
+  const mergeMethod = parents === undefined ? "unknown" : parents >= 2 ? "merge" : "squash-or-rebase";
+  return { facts, resolved, defaultBranch, ownCheckRun, mergeMethod };
 }
 
 /** GraphQL may answer with data and FORBIDDEN errors for fields the app cannot read; keep the data, note the paths. */

@@ -28,7 +28,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         merged
         mergedAt
         mergedBy { login }
-        mergeCommit { oid }
+        mergeCommit { oid parents(first: 2) { totalCount } }
         author { __typename login }
         headRefName
         headRefOid

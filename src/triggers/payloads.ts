@@ -91,3 +91,40 @@ export function mergeGroupOf(payload: unknown): MergeGroupEvent {
   const pullNumbers = [...headRef.matchAll(/pr-(\d+)-[0-9a-f]{7,40}/g)].map((m) => Number(m[1]));
   return { ...repoOf(payload), headSha: str(group.head_sha, "merge_group.head_sha"), headRef, pullNumbers };
 }
+
+export interface PushEventPayload extends RepoRef {
+  repository: string;
+  ref: string;
+  before: string;
+  after: string;
+  forced: boolean;
+  created: boolean;
+  deleted: boolean;
+  pusher: string;
+  defaultBranch: string;
+  commits: Array<{ id: string; message: string; author: { username?: string | null; name?: string | null } }>;
+}
+
+export function pushOf(payload: unknown): PushEventPayload {
+  const p = obj(payload, "payload");
+  const repo = repoOf(payload);
+  const repository = obj(p.repository, "repository");
+  const commits = Array.isArray(p.commits) ? (p.commits as Json[]) : [];
+  return {
+    ...repo,
+    repository: `${repo.owner}/${repo.repo}`,
+    ref: str(p.ref, "ref"),
+    before: str(p.before, "before"),
+    after: str(p.after, "after"),
+    forced: p.forced === true,
+    created: p.created === true,
+    deleted: p.deleted === true,
+    pusher: typeof (p.pusher as Json | undefined)?.name === "string" ? String((p.pusher as Json).name) : "unknown",
+    defaultBranch: typeof repository.default_branch === "string" ? repository.default_branch : typeof repository.master_branch === "string" ? repository.master_branch : "main",
+    commits: commits.map((c) => ({
+      id: str(c.id, "commits[].id"),
+      message: typeof c.message === "string" ? c.message : "",
+      author: (c.author as { username?: string; name?: string } | undefined) ?? {},
+    })),
+  };
+}

@@ -6,6 +6,14 @@ import { catalogue } from "../controls/index.js";
 import { EtagCache, RequestCounter } from "../github/request-accounting.js";
 import type { UpdateMergeCache } from "../github/update-merge.js";
 import { KeyedSerializer } from "./serializer.js";
+import type { GitHubClient } from "../github/client.js";
+import type { ArchiveConfig } from "../config/types.js";
+import { SpoolingArchive } from "../evidence/pending-spool.js";
+import { LocalDirectoryArchive } from "../evidence/local-archive.js";
+import { GitHubRepositoryArchive } from "../github/archive-repository.js";
+import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
+import { GitHubIssueSink } from "../github/evidence-issues.js";
+import { APP_VERSION } from "../version.js";
 
 export interface AppServices {
   /** Our app's slug, to recognise our own check runs (resolved once). */
@@ -19,10 +27,45 @@ export interface AppServices {
   fingerprintKey: Uint8Array;
   controls: Control[];
   now: () => Date;
+  appVersion: string;
+  /** The evidence archive for an organization: ARCHIVE_DIR when set, else its archive repository. */
+  archiveFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => SpoolingArchive;
+  issuesFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => IssueSink;
 }
 
-export function createServices(overrides: Partial<AppServices> & Pick<AppServices, "appSlug" | "fingerprintKey">): AppServices {
+export interface ArchiveLocation {
+  /** A local directory archive (development, tests, the demo). */
+  archiveDir?: string;
+  /** Where records wait when the archive cannot take them. */
+  spoolDir?: string;
+}
+
+/** One archive per organization, kept for the life of the process so appends are serialised. */
+export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick<AppServices, "archiveFor" | "issuesFor"> {
+  const archives = new Map<string, SpoolingArchive>();
   return {
+    archiveFor: (gh, owner, config) => {
+      const key = location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`;
+      let archive = archives.get(key);
+      if (!archive) {
+        const inner = location.archiveDir
+          ? new LocalDirectoryArchive(location.archiveDir, now)
+          : new GitHubRepositoryArchive(gh, { owner, repo: config.repository, branch: config.branch, now });
+        const spool = location.spoolDir ? `${location.spoolDir}/${key.replace(/[^A-Za-z0-9._-]/g, "_")}.jsonl` : null;
+        archive = new SpoolingArchive(inner, spool);
+        archives.set(key, archive);
+      }
+      return archive;
+    },
+    issuesFor: (gh, owner, config) => (location.archiveDir ? new LocalIssueSink(location.archiveDir) : new GitHubIssueSink(gh, owner, config.repository)),
+  };
+}
+
+export function createServices(overrides: Partial<AppServices> & Pick<AppServices, "appSlug" | "fingerprintKey">, location: ArchiveLocation = {}): AppServices {
+  const now = overrides.now ?? (() => new Date());
+  return {
+    appVersion: APP_VERSION,
+    ...archiveFactory(location, now),
     etagCache: new EtagCache(),
     counter: new RequestCounter(),
     updateMergeCache: new Map(),

@@ -108,6 +108,9 @@ export interface Scenario {
   orgConfig?: string | null;
   codeowners?: string | null;
   classic?: Record<string, unknown> | null;
+  merged?: boolean;
+  mergedBy?: string;
+  mergeCommitSha?: string;
 }
 
 export function factsResponse(s: Scenario): Record<string, unknown> {
@@ -124,11 +127,11 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
           title: s.title ?? "Update the README with new information (DOC-1)",
           body: s.body ?? "This is a pretty simple change that we need to pull into main.",
           isDraft: false,
-          state: "OPEN",
-          merged: false,
-          mergedAt: null,
-          mergedBy: null,
-          mergeCommit: null,
+          state: s.merged ? "MERGED" : "OPEN",
+          merged: s.merged ?? false,
+          mergedAt: s.merged ? "2026-11-02T12:30:00Z" : null,
+          mergedBy: s.merged ? { login: s.mergedBy ?? "octo-maintainer" } : null,
+          mergeCommit: s.merged ? { oid: s.mergeCommitSha ?? "5c2f1e1b7d6a4c3b2a19f8e7d6c5b4a392817160", parents: { totalCount: 2 } } : null,
           author: { __typename: "User", login: s.author ?? "Codertocat" },
           headRefName: s.headRef ?? "changes",
           headRefOid: head.sha,

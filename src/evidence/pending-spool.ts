@@ -1,0 +1,75 @@
+// Records that could not be archived yet (archive missing, no permission, GitHub down)
+// wait here — on disk, so a restart loses nothing — and are written first on the next
+// append or retry. Nothing is dropped.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
+import type { AppendResult, EvidenceArchive } from "./archive.js";
+import { ArchiveUnavailableError } from "./archive.js";
+import type { EvidenceRecord } from "./record.js";
+
+export interface SpooledAppendResult extends AppendResult {
+  /** Records kept for a later retry, with the reason they could not be written now. */
+  spooled: number;
+  problem: string | null;
+}
+
+export class SpoolingArchive implements EvidenceArchive {
+  private pending: EvidenceRecord[];
+
+  constructor(
+    private readonly inner: EvidenceArchive,
+    private readonly spoolFile: string | null,
+  ) {
+    this.pending = spoolFile && existsSync(spoolFile) ? readFileSync(spoolFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as EvidenceRecord) : [];
+  }
+
+  get description(): string {
+    return this.inner.description;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  has(id: string): Promise<boolean> {
+    return this.pending.some((r) => r.id === id) ? Promise.resolve(true) : this.inner.has(id);
+  }
+
+  read() {
+    return this.inner.read();
+  }
+
+  private persist(): void {
+    if (!this.spoolFile) return;
+    mkdirSync(dirname(this.spoolFile), { recursive: true });
+    writeFileSync(`${this.spoolFile}.tmp`, this.pending.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    renameSync(`${this.spoolFile}.tmp`, this.spoolFile);
+  }
+
+  async append(records: EvidenceRecord[]): Promise<SpooledAppendResult> {
+    const batch = [...this.pending, ...records.filter((r) => !this.pending.some((p) => p.id === r.id))];
+    try {
+      const result = await this.inner.append(batch);
+      this.pending = [];
+      this.persist();
+      return { ...result, spooled: 0, problem: null };
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      this.pending = batch;
+      this.persist();
+      return { written: [], duplicates: [], spooled: batch.length, problem: (error as Error).message };
+    }
+  }
+
+  /** Writes whatever is waiting; called on a timer and before each export. */
+  async retry(): Promise<SpooledAppendResult> {
+    return this.pending.length === 0 ? { written: [], duplicates: [], spooled: 0, problem: null } : this.append([]);
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ArchiveUnavailableError) return true;
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500 || status === 403 || status === 429 || status === 422 || status === 409;
+}
