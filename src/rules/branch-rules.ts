@@ -77,7 +77,15 @@ export interface RulesetDetails {
   source_type?: "Repository" | "Organization" | "Enterprise";
   source?: string;
   /** Only returned to callers with write access to the ruleset; absent → unknown. */
-  bypass_actors?: Array<{ actor_id?: number | null; actor_type: string; bypass_mode?: string }>;
+  bypass_actors?: BypassActor[];
+}
+
+/** A ruleset bypass actor in REST's shape; `actor_name` (slug) when the source (GraphQL) gave one. */
+export interface BypassActor {
+  actor_id?: number | null;
+  actor_type: string;
+  bypass_mode?: string;
+  actor_name?: string;
 }
 
 const REPOSITORY_ADMINS = "repository admins";
@@ -85,13 +93,14 @@ const ORGANIZATION_ADMINS = "organization admins";
 // Built-in repository role ids GitHub uses in bypass lists.
 const ROLE_NAMES: Record<number, string> = { 5: REPOSITORY_ADMINS, 2: "maintain role", 4: "write role" };
 
-function bypassActorLabel(actor: { actor_id?: number | null; actor_type: string; bypass_mode?: string }): string {
-  const id = actor.actor_id ?? null;
+function bypassActorLabel(actor: BypassActor): string {
+  const id = actor.actor_name ?? actor.actor_id ?? null;
   const who =
-    actor.actor_type === "RepositoryRole" ? (id !== null ? ROLE_NAMES[id] ?? `repository role #${id}` : "repository role")
+    actor.actor_type === "RepositoryRole" ? (typeof id === "number" ? ROLE_NAMES[id] ?? `repository role #${id}` : id !== null ? `${id} role` : "repository role")
     : actor.actor_type === "OrganizationAdmin" ? ORGANIZATION_ADMINS
     : actor.actor_type === "DeployKey" ? "deploy keys"
-    : actor.actor_type === "Integration" ? `app #${id}`
+    : actor.actor_type === "Integration" ? (actor.actor_name ? `app ${id}` : `app #${id}`)
+    : actor.actor_name ? `${actor.actor_type.toLowerCase()} ${id}`
     : `${actor.actor_type.toLowerCase()} #${id}`;
   const mode = actor.bypass_mode === "pull_request" ? " (pull requests only)" : actor.bypass_mode === "exempt" ? " (exempt)" : "";
   return `${who}${mode}`;
