@@ -99,7 +99,7 @@ export function planFixes(facts: RepositoryAuditFacts, results: PolicyResult[], 
   return calls;
 }
 
-/** `PUT /repos/acme/api/rulesets/7` — the route with its path parameters filled in. */
+/** `/repos/acme/api/rulesets/7` — the route's path with its parameters filled in. */
 export function callPath(call: Pick<PlannedCall, "route" | "params">): string {
-  return call.route.replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String(call.params[key] ?? `{${key}}`)));
+  return call.route.slice(call.route.indexOf(" ") + 1).replace(/\{(\w+)\}/g, (_m, key: string) => encodeURIComponent(String(call.params[key] ?? `{${key}}`)));
 }
