@@ -123,7 +123,7 @@ function gqlRepository(org: string, r: FixtureRepo): Record<string, unknown> {
 }
 
 /** Interceptors for every read an org audit makes; persistent, so several passes can run. */
-export function mockOrg(fixture: FixtureOrg, scope: nock.Scope = nock(API)): nock.Scope {
+export function mockOrg(fixture: FixtureOrg, scope: nock.Scope = nock(API), options: { repositoryGets?: boolean } = {}): nock.Scope {
   const org = fixture.login;
   const version = JSON.stringify(fixture).length; // any change to the fixture changes the ETags
   scope.persist();
@@ -138,7 +138,7 @@ export function mockOrg(fixture: FixtureOrg, scope: nock.Scope = nock(API)): noc
     const query = page === 1 ? { type: "all", per_page: "100" } : { type: "all", per_page: "100", page: String(page) };
     scope.get(`/orgs/${org}/repos`).query(query).reply(etagged(`"repos-${page}-${version}"`, items, link) as never);
   }
-  for (const [i, r] of fixture.repos.entries()) scope.get(`/repos/${org}/${r.name}`).reply(etagged(`"repo-${r.name}-${version}"`, listedRepo(org, r, i)) as never);
+  if (options.repositoryGets !== false) for (const [i, r] of fixture.repos.entries()) scope.get(`/repos/${org}/${r.name}`).reply(etagged(`"repo-${r.name}-${version}"`, listedRepo(org, r, i)) as never);
   const byName = new Map(fixture.repos.map((r) => [r.name, r]));
   scope.post("/graphql", (body: { query?: string }) => String(body.query).includes("query OrgAuditRepositories")).reply((_uri, body) => {
     const variables = (body as { variables: Record<string, string> }).variables;
