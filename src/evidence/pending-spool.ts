@@ -49,17 +49,26 @@ export class SpoolingArchive implements EvidenceArchive {
 
   async append(records: EvidenceRecord[]): Promise<SpooledAppendResult> {
     const batch = [...this.pending, ...records.filter((r) => !this.pending.some((p) => p.id === r.id))];
+    // Spool first: a crash or a concurrent failure while the write is in flight loses nothing.
+    this.keep(batch);
     try {
       const result = await this.inner.append(batch);
-      this.pending = [];
+      // Only what this write settled leaves the spool; records another append spooled meanwhile stay.
+      const settled = new Set(batch.map((r) => r.id));
+      this.pending = this.pending.filter((p) => !settled.has(p.id));
       this.persist();
       return { ...result, spooled: 0, problem: null };
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      this.pending = batch;
-      this.persist();
-      return { written: [], duplicates: [], spooled: batch.length, problem: (error as Error).message };
+      return { written: [], duplicates: [], spooled: this.pending.length, problem: (error as Error).message };
     }
+  }
+
+  private keep(records: EvidenceRecord[]): void {
+    const fresh = records.filter((r) => !this.pending.some((p) => p.id === r.id));
+    if (fresh.length === 0) return;
+    this.pending = [...this.pending, ...fresh];
+    this.persist();
   }
 
   /** Writes whatever is waiting; called on a timer and before each export. */
