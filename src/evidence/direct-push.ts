@@ -29,3 +29,15 @@ export function isExplainedByMergedPullRequest(push: PushFacts, associated: Asso
   // commit or a rebased commit of a merged PR. A commit no merged PR contains was pushed directly.
   return associated.some((pr) => pr.mergedAt !== null);
 }
+
+/**
+ * The commits of a push that no merged pull request explains, given the merge commit
+ * SHAs of merged PRs (`merge_commit_sha`: the merge, squash or last rebased commit).
+ * A push whose head is such a commit is a PR landing: nothing to record. Otherwise every
+ * commit that is not itself a PR's merge commit is unexplained.
+ */
+export function unexplainedPushCommits<C extends { id: string }>(push: { after: string; deleted?: boolean; commits: C[] }, mergedPrShas: ReadonlySet<string>): C[] {
+  if (push.deleted) return [];
+  if (mergedPrShas.has(push.after)) return [];
+  return push.commits.filter((c) => !mergedPrShas.has(c.id));
+}

@@ -87,6 +87,9 @@ export interface EvidenceRecord {
   collectedLate: boolean;
 }
 
+/** A record as built, before the ledger links and seals it (`prev`, `hash`). */
+export type UnsealedRecord = EvidenceRecord;
+
 /** A record in the ledger: linked to the previous record's hash and sealed with its own. */
 export interface SealedRecord extends EvidenceRecord {
   prev: string;
