@@ -1,0 +1,112 @@
+// One reconciliation run: list the period's changes from GitHub, compare them with the
+// ledger, and backfill every missing record (marked `collectedLate`). Used by
+// `soc2-guard reconcile`, `soc2-guard backfill` and the daily in-app pass.
+
+import type { GitHubClient } from "./client.js";
+import type { EvidenceArchive } from "../evidence/archive.js";
+import { buildDirectPushRecord, buildPullRequestRecord, type EvidenceRecord } from "../evidence/record.js";
+import { reconcileRepository, type MissingPush, type Period, type PullRequestEvidenceLoader, type RepositoryReconciliation } from "../evidence/reconcile.js";
+import { loadRepositoryPopulation } from "./evidence-population.js";
+
+export interface ReconcileTarget {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+}
+
+export interface ReconcileInput {
+  gh: GitHubClient;
+  archive: EvidenceArchive;
+  targets: ReconcileTarget[];
+  period: Period;
+  /** Builds what a backfilled PR record needs (facts, control results, config) — the app's facts loader. */
+  loadPullRequestEvidence: PullRequestEvidenceLoader;
+  /** The config hash in force for a repository, for backfilled direct-push records. */
+  configHashFor: (owner: string, repo: string) => Promise<string>;
+  appVersion: string;
+  /** Names the run in the records' `deliveryId`, e.g. `reconcile:2026-11`. */
+  runId: string;
+  now: () => Date;
+  /** List and compare only; write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ReconcileReport {
+  period: Period;
+  population: number;
+  found: number;
+  added: string[];
+  /** Missing changes that could not be backfilled, with the reason (they stay missing). */
+  failed: Array<{ change: string; reason: string }>;
+  repositories: RepositoryReconciliation[];
+}
+
+function parseRecords(lines: Array<{ text: string }>): EvidenceRecord[] {
+  const records: EvidenceRecord[] = [];
+  for (const line of lines) {
+    try {
+      records.push(JSON.parse(line.text) as EvidenceRecord);
+    } catch {
+      // An unreadable line is verify's business; reconciliation counts what it can read.
+    }
+  }
+  return records;
+}
+
+function pushRecord(target: ReconcileTarget, push: MissingPush, configHash: string, meta: { appVersion: string; deliveryId: string; collectedAt: string }): EvidenceRecord {
+  const last = push.commits[push.commits.length - 1];
+  return buildDirectPushRecord({
+    push: {
+      repository: `${target.owner}/${target.repo}`,
+      ref: `refs/heads/${push.branch}`,
+      before: push.before ?? "",
+      after: push.after,
+      // History shows what landed, not how: a force push that rewrote commits is only seen
+      // by the webhook at the time; the rewritten-in commits still show here.
+      forced: false,
+      // The committer of the newest commit is who put it there, as far as history tells.
+      pusher: last?.committer ?? last?.author ?? "unknown",
+      commits: push.commits.map((c) => ({ id: c.sha, message: c.message, author: { username: c.author } })),
+    },
+    branchRules: null,
+    configHash,
+    meta: { ...meta, collectedLate: true },
+  });
+}
+
+export async function reconcileArchive(input: ReconcileInput): Promise<ReconcileReport> {
+  const { gh, archive, period } = input;
+  const records = parseRecords((await archive.read()).lines);
+  const repositories: RepositoryReconciliation[] = [];
+  const backfill: EvidenceRecord[] = [];
+  const failed: ReconcileReport["failed"] = [];
+  for (const target of input.targets) {
+    const population = await loadRepositoryPopulation(gh, target, period, records);
+    const result = reconcileRepository(population, records);
+    repositories.push(result);
+    if (input.dryRun) continue;
+    const meta = { appVersion: input.appVersion, deliveryId: input.runId, collectedAt: input.now().toISOString(), collectedLate: true };
+    for (const pull of result.missingPulls) {
+      try {
+        const evidence = await input.loadPullRequestEvidence(target.owner, target.repo, pull.number);
+        backfill.push(buildPullRequestRecord({ ...evidence, meta }));
+      } catch (error) {
+        failed.push({ change: `${target.owner}/${target.repo}#${pull.number}`, reason: (error as Error).message });
+      }
+    }
+    if (result.missingPushes.length > 0) {
+      const configHash = await input.configHashFor(target.owner, target.repo);
+      for (const push of result.missingPushes) backfill.push(pushRecord(target, push, configHash, meta));
+    }
+  }
+  // One append: the archive writes the whole backfill as one commit (or a few).
+  const written = backfill.length > 0 ? await archive.append(backfill) : { written: [], duplicates: [] };
+  return {
+    period,
+    population: repositories.reduce((n, r) => n + r.population, 0),
+    found: repositories.reduce((n, r) => n + r.found, 0),
+    added: written.written.map((r) => r.id),
+    failed,
+    repositories,
+  };
+}
