@@ -2,10 +2,12 @@
 // that must appear on the line for it to run at all, and the checks that tell a real
 // credential from a placeholder.
 
+import { LinearRegex } from "./linear-regex.js";
+
 export interface SecretRule {
   id: string;
   description: string;
-  /** JavaScript regex source. The first capture group is the secret; without groups, the whole match. */
+  /** Regex source (RE2 syntax; see linear-regex.ts for the two lookarounds allowed). The first capture group is the secret; without groups, the whole match. */
   regex: string;
   /** Lowercase literals; the rule runs only on a line that contains one of them. */
   keywords: string[];
@@ -22,9 +24,10 @@ export interface SecretRule {
 }
 
 export interface CompiledRule extends SecretRule {
-  pattern: RegExp;
+  pattern: LinearRegex;
 }
 
+/** Throws UnsupportedPatternError when the pattern cannot run on the linear-time engine. */
 export function compileRule(rule: SecretRule): CompiledRule {
-  return { ...rule, keywords: rule.keywords.map((k) => k.toLowerCase()), pattern: new RegExp(rule.regex, `g${rule.ignoreCase ? "i" : ""}`) };
+  return { ...rule, keywords: rule.keywords.map((k) => k.toLowerCase()), pattern: new LinearRegex(rule.regex, rule.ignoreCase) };
 }

@@ -1,6 +1,7 @@
 // The scanning engine: one keyword pass per line selects the rules that can match, then
-// only those rules run. Bounded in line length, bytes and time so crafted input from a
-// fork cannot stall the app; whatever was not scanned is reported, never passed silently.
+// only those rules run, on RE2 (linear time). Bounded in line length, characters and time
+// per scan so crafted input from a fork cannot stall the app; whatever was not scanned is
+// reported, never passed silently.
 
 import { Minimatch } from "minimatch";
 import type { AddedLine } from "./diff.js";
@@ -34,15 +35,22 @@ export interface NotScanned {
   reason: string;
 }
 
+/** A rule (usually a user's) that could not be compiled for the linear-time engine; it did not run. */
+export interface RuleError {
+  rule: string;
+  message: string;
+}
+
 export interface ScanResult {
   findings: SecretFinding[];
   notScanned: NotScanned[];
+  ruleErrors: RuleError[];
   bytesScanned: number;
   linesScanned: number;
 }
 
 export interface ScanLimits {
-  /** Characters of a line that are scanned; the rest of a longer line is reported as not scanned. */
+  /** Characters of one line that are scanned; the rest of a longer line is reported as not scanned. */
   maxLineLength: number;
   /** Total characters per scan (per pull request). */
   maxBytes: number;
@@ -50,7 +58,14 @@ export interface ScanLimits {
   maxMillis: number;
 }
 
-export const DEFAULT_LIMITS: ScanLimits = { maxLineLength: 4_096, maxBytes: 20 * 1024 * 1024, maxMillis: 5_000 };
+export const DEFAULT_LIMITS: ScanLimits = { maxLineLength: 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxMillis: 10_000 };
+
+// Long lines (minified bundles) are scanned in overlapping windows so every pattern works
+// on at most WINDOW characters; a value up to OVERLAP characters long is always whole in
+// the window it starts in, and it is reported by that window only.
+const WINDOW = 4_096;
+const OVERLAP = 1_024;
+const STEP = WINDOW - OVERLAP;
 
 const GENERIC_SKIP_GLOBS = ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/Cargo.lock", "**/go.sum", "**/poetry.lock", "**/composer.lock", "**/Gemfile.lock", "**/*.min.js", "**/*.map", "**/*.svg"];
 
@@ -68,16 +83,26 @@ export interface ScannerOptions {
   clock?: () => number;
 }
 
+class BudgetExhausted extends Error {}
+
 export class SecretScanner {
-  private readonly rules: CompiledRule[];
+  private readonly rules: CompiledRule[] = [];
+  private readonly ruleErrors: RuleError[] = [];
   private readonly index: KeywordIndex;
   /** keyword id → rule indexes. */
   private readonly rulesByKeyword: number[][];
   private readonly limits: ScanLimits;
   private readonly clock: () => number;
+  private readonly isIgnored: (path: string) => boolean;
 
   constructor(rules: SecretRule[], private readonly options: ScannerOptions) {
-    this.rules = rules.map(compileRule);
+    for (const rule of rules) {
+      try {
+        this.rules.push(compileRule(rule));
+      } catch (error) {
+        this.ruleErrors.push({ rule: rule.id, message: (error as Error).message });
+      }
+    }
     const keywordIds = new Map<string, number>();
     const rulesByKeyword: number[][] = [];
     this.rules.forEach((rule, ruleIndex) => {
@@ -95,6 +120,7 @@ export class SecretScanner {
     this.rulesByKeyword = rulesByKeyword;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.clock = options.clock ?? (() => performance.now());
+    this.isIgnored = globMatcher(options.ignorePaths ?? []);
   }
 
   get ruleCount(): number {
@@ -102,31 +128,32 @@ export class SecretScanner {
   }
 
   scan(targets: ScanTarget[]): ScanResult {
-    const result: ScanResult = { findings: [], notScanned: [], bytesScanned: 0, linesScanned: 0 };
-    const started = this.clock();
-    const ignored = globMatcher(this.options.ignorePaths ?? []);
+    const result: ScanResult = { findings: [], notScanned: [], ruleErrors: [...this.ruleErrors], bytesScanned: 0, linesScanned: 0 };
+    const deadline = this.clock() + this.limits.maxMillis;
+    const overTime = (): boolean => this.clock() > deadline;
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
-      if (ignored(target.path)) continue;
+      if (this.isIgnored(target.path)) continue;
       const skipGeneric = isGenericSkipPath(target.path);
       const truncated: number[] = [];
       for (let i = 0; i < target.lines.length; i++) {
-        if ((i & 255) === 0 && this.clock() - started > this.limits.maxMillis) {
-          result.notScanned.push({ path: target.path, reason: `time budget of ${this.limits.maxMillis} ms used up at line ${target.lines[i]!.line}` });
-          for (const rest of targets.slice(t + 1)) result.notScanned.push({ path: rest.path, reason: "time budget used up" });
-          return result;
-        }
         const { line, text } = target.lines[i]!;
-        if (result.bytesScanned + text.length > this.limits.maxBytes) {
-          result.notScanned.push({ path: target.path, reason: `size budget of ${this.limits.maxBytes} characters used up at line ${line}` });
-          for (const rest of targets.slice(t + 1)) result.notScanned.push({ path: rest.path, reason: "size budget used up" });
+        const stop = (i & 63) === 0 && overTime() ? "time" : result.bytesScanned + text.length > this.limits.maxBytes ? "size" : null;
+        if (stop !== null) {
+          this.reportRest(result, targets, t, line, stop);
           return result;
         }
         const scanned = text.length > this.limits.maxLineLength ? text.slice(0, this.limits.maxLineLength) : text;
         if (scanned !== text) truncated.push(line);
         result.bytesScanned += text.length;
         result.linesScanned++;
-        this.scanLine(target, i, scanned, skipGeneric, result.findings);
+        try {
+          this.scanLine(target, i, scanned, skipGeneric, result.findings, overTime);
+        } catch (error) {
+          if (!(error instanceof BudgetExhausted)) throw error;
+          this.reportRest(result, targets, t, line, "time");
+          return result;
+        }
       }
       if (truncated.length > 0) {
         result.notScanned.push({ path: target.path, reason: `line${truncated.length === 1 ? "" : "s"} ${truncated.slice(0, 5).join(", ")}${truncated.length > 5 ? ", …" : ""} longer than ${this.limits.maxLineLength} characters scanned only in part` });
@@ -135,7 +162,33 @@ export class SecretScanner {
     return result;
   }
 
-  private scanLine(target: ScanTarget, index: number, text: string, skipGeneric: boolean, findings: SecretFinding[]): void {
+  private reportRest(result: ScanResult, targets: ScanTarget[], t: number, line: number, why: "time" | "size"): void {
+    const budget = why === "time" ? `time budget of ${this.limits.maxMillis} ms` : `size budget of ${this.limits.maxBytes} characters`;
+    result.notScanned.push({ path: targets[t]!.path, reason: `${budget} used up at line ${line}` });
+    for (const rest of targets.slice(t + 1)) if (!this.isIgnored(rest.path)) result.notScanned.push({ path: rest.path, reason: `${why === "time" ? "time" : "size"} budget used up` });
+  }
+
+  /** One line, in windows when it is long; findings carry columns of the whole line. */
+  private scanLine(target: ScanTarget, index: number, text: string, skipGeneric: boolean, findings: SecretFinding[], overTime: () => boolean): void {
+    const suppressed = text.includes(INLINE_ALLOW);
+    if (text.length <= WINDOW) {
+      this.scanWindow(target, index, text, 0, text.length, skipGeneric, suppressed, findings);
+      return;
+    }
+    for (let start = 0; start < text.length; start += STEP) {
+      if (overTime()) throw new BudgetExhausted();
+      const last = start + WINDOW >= text.length;
+      this.scanWindow(target, index, text.slice(start, start + WINDOW), start, last ? Infinity : STEP, skipGeneric, suppressed, findings);
+      if (last) break;
+    }
+  }
+
+  /**
+   * Runs the rules the window's keywords select. `offset` is the window's column in the
+   * line; only values starting before `owned` belong to this window (the overlap is the
+   * next window's).
+   */
+  private scanWindow(target: ScanTarget, index: number, text: string, offset: number, owned: number, skipGeneric: boolean, suppressed: boolean, findings: SecretFinding[]): void {
     let candidates: Set<number> | undefined;
     this.index.scan(text, 0, text.length, (keywordId) => {
       candidates ??= new Set();
@@ -146,17 +199,14 @@ export class SecretScanner {
     for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
       const rule = this.rules[ruleIndex]!;
       if (rule.generic && skipGeneric) continue;
-      const haystack = rule.spanLines ? [text, ...target.lines.slice(index + 1, index + 1 + rule.spanLines).map((l) => l.text)].join("\n") : text;
-      rule.pattern.lastIndex = 0;
-      for (let match = rule.pattern.exec(haystack); match !== null; match = rule.pattern.exec(haystack)) {
-        if (match[0].length === 0) {
-          rule.pattern.lastIndex++;
-          continue;
-        }
-        if (match.index >= text.length) break;
-        const secret = match[1] ?? match[0];
-        // A multi-line match (a PEM body) is reported where it starts, on this line.
-        const start = Math.min(match.index + Math.max(0, match[0].indexOf(secret)), match.index);
+      // A PEM block spans lines: the match starts here, its body is on the next lines.
+      const haystack = rule.spanLines ? [text, ...target.lines.slice(index + 1, index + 1 + rule.spanLines).map((l) => l.text.slice(0, WINDOW))].join("\n") : text;
+      for (const match of rule.pattern.matches(haystack)) {
+        if (match.start >= text.length) break;
+        // A value found on a following line is reported where its block starts.
+        const start = match.valueStart < text.length ? match.valueStart : match.start;
+        if (start >= owned) break;
+        const secret = match.value;
         if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
         if (rule.validate && !rule.validate(secret)) continue;
         if (isPlaceholderValue(secret)) continue;
@@ -169,11 +219,11 @@ export class SecretScanner {
           description: rule.description,
           path: target.path,
           line: target.lines[index]!.line,
-          column: start + 1,
+          column: offset + start + 1,
           length: secret.length,
           preview: maskedPreview(secret),
           fingerprint: fingerprint(this.options.key, rule.id, secret),
-          suppressed: text.includes(INLINE_ALLOW),
+          suppressed,
         });
       }
     }
@@ -182,5 +232,7 @@ export class SecretScanner {
 
 /** Every line of a whole file, for `soc2-guard scan PATH`. */
 export function linesOfText(text: string): AddedLine[] {
-  return text.split("\n").map((t, i) => ({ line: i + 1, text: t.endsWith("\r") ? t.slice(0, -1) : t }));
+  const lines = text.split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  return lines.map((t, i) => ({ line: i + 1, text: t.endsWith("\r") ? t.slice(0, -1) : t }));
 }

@@ -63,5 +63,4 @@ export const aiObservabilityRules: SecretRule[] = [
   prefixed("adobe-client-secret", "Adobe client secret", "p8e-", URLSAFE(32)),
   prefixed("frameio-token", "Frame.io API token", "fio-u-", "[A-Za-z0-9_=-]{64}"),
   prefixed("adafruit-io-key", "Adafruit IO key", "aio_", ALNUM(28)),
-  named("google-maps-key", "Google Maps / Places key", ["maps_api_key", "google_maps"], `AIza${URLSAFE(35)}`),
 ];

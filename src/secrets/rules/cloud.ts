@@ -6,7 +6,7 @@ export const cloudRules: SecretRule[] = [
   { id: "aws-access-key-id", description: "AWS access key ID", regex: `${START}((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})${END}`, keywords: ["akia", "asia", "abia", "acca", "a3t"] },
   { id: "aws-secret-access-key", description: "AWS secret access key", regex: `(?:aws|amazon)[\\w.-]{0,30}?(?:secret|key)[\\w.-]{0,20}?["']?\\s*(?:[:=]|=>|\\s)\\s*["'\`]?([A-Za-z0-9/+=]{40})${END}`, keywords: ["aws", "amazon"], ignoreCase: true, entropy: 4 },
   { id: "aws-session-token", description: "AWS session token", regex: `(?:aws_?session_?token|x-amz-security-token)["']?\\s*[:=]\\s*["']?([A-Za-z0-9/+=]{100,})`, keywords: ["session_token", "sessiontoken", "security-token"], ignoreCase: true, entropy: 4 },
-  prefixed("gcp-api-key", "Google Cloud API key", "AIza", URLSAFE(35)),
+  prefixed("gcp-api-key", "Google API key (Cloud, Maps, Firebase)", "AIza", URLSAFE(35)),
   prefixed("google-oauth-client-secret", "Google OAuth client secret", "GOCSPX-", URLSAFE(28)),
   { id: "google-oauth-access-token", description: "Google OAuth access token", regex: `${START}(ya29\\.[A-Za-z0-9_-]{30,})`, keywords: ["ya29."] },
   { id: "gcp-service-account-key-id", description: "Google service account private key id", regex: `"private_key_id"\\s*:\\s*"(${HEX(40)})"`, keywords: ["private_key_id"] },
