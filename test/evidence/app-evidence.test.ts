@@ -106,7 +106,7 @@ describe("evidence record on merge", () => {
 });
 
 describe("direct pushes", () => {
-  const pushPayload = (forced: boolean) => {
+  const pushPayload = (forced: boolean): Record<string, unknown> => {
     const p = webhookPayload("push", undefined, 0);
     return { ...p, ref: `refs/heads/${(p.repository as { default_branch: string }).default_branch}`, forced, created: false, deleted: false };
   };
