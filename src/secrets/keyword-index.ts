@@ -8,6 +8,7 @@ export class KeywordIndex {
   private readonly transitions: Int32Array;
   /** For each state, the keyword ids that end there (including via failure links). */
   private readonly outputs: Array<number[] | undefined>;
+  private readonly hasOutput: Uint8Array;
   readonly keywords: string[];
 
   constructor(keywords: string[]) {
@@ -53,25 +54,43 @@ export class KeywordIndex {
         }
       }
     }
+    // Fold case into the table: an uppercase letter moves like its lowercase twin, so the
+    // scan loop has no branch for it.
+    for (let state = 0; state < states; state++) {
+      for (let c = 65; c <= 90; c++) table[state * ALPHABET + c] = table[state * ALPHABET + c + 32]!;
+    }
     this.transitions = table;
     this.outputs = out.map((o) => (o.length > 0 ? o : undefined));
+    this.hasOutput = new Uint8Array(states);
+    out.forEach((o, state) => (this.hasOutput[state] = o.length > 0 ? 1 : 0));
+  }
+
+  /** True when any keyword occurs in text[start, end): the fast path for the many lines with none. */
+  any(text: string, start: number, end: number): boolean {
+    const table = this.transitions;
+    const hasOutput = this.hasOutput;
+    let state = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      state = c < ALPHABET ? table[state * ALPHABET + c]! : 0;
+      if (hasOutput[state] === 1) return true;
+    }
+    return false;
   }
 
   /** Calls `found` with the id of every keyword occurring in text[start, end) (case-insensitive ASCII). */
   scan(text: string, start: number, end: number, found: (keywordId: number) => void): void {
     const table = this.transitions;
     const outputs = this.outputs;
+    const hasOutput = this.hasOutput;
     let state = 0;
     for (let i = start; i < end; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 65 && c <= 90) c += 32;
-      else if (c >= ALPHABET) {
-        state = 0;
-        continue;
+      const c = text.charCodeAt(i);
+      state = c < ALPHABET ? table[state * ALPHABET + c]! : 0;
+      if (hasOutput[state] === 1) {
+        const hits = outputs[state]!;
+        for (let k = 0; k < hits.length; k++) found(hits[k]!);
       }
-      state = table[state * ALPHABET + c]!;
-      const hits = outputs[state];
-      if (hits !== undefined) for (let k = 0; k < hits.length; k++) found(hits[k]!);
     }
   }
 }

@@ -57,20 +57,24 @@ export class LinearRegex {
     }
   }
 
-  /** Every non-overlapping value in text, left to right. */
-  *matches(text: string): Generator<RegexMatch> {
+  /** Every non-overlapping value in text, left to right (a shared empty array when none). */
+  findAll(text: string): readonly RegexMatch[] {
     const re = this.re;
     re.lastIndex = 0;
+    let found: RegexMatch[] | undefined;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const whole = m.indices![0]!;
       const group = m.length > 1 && m.indices![1] ? m.indices![1] : whole;
       const value = m.length > 1 && m[1] !== undefined ? m[1] : m[0];
+      if (value.length > 0) (found ??= []).push({ start: whole[0], valueStart: group[0], valueEnd: group[1], value });
       // Resume right after the value, not after a consumed trailing boundary character,
       // so two tokens separated by one character are both found.
       const resume = Math.max(group[1], whole[0] + 1);
-      if (value.length > 0) yield { start: whole[0], valueStart: group[0], valueEnd: group[1], value };
+      if (resume > text.length) break;
       re.lastIndex = resume;
-      if (resume > text.length) return;
     }
+    return found ?? NONE;
   }
 }
+
+const NONE: readonly RegexMatch[] = Object.freeze([]);

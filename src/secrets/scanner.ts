@@ -5,6 +5,7 @@
 
 import { Minimatch } from "minimatch";
 import type { AddedLine } from "./diff.js";
+import { RulePrefilter } from "./rule-prefilter.js";
 import { compileRule, type CompiledRule, type SecretRule } from "./rule.js";
 import { KeywordIndex } from "./keyword-index.js";
 import { shannonEntropy } from "./entropy.js";
@@ -94,6 +95,9 @@ export class SecretScanner {
   private readonly limits: ScanLimits;
   private readonly clock: () => number;
   private readonly isIgnored: (path: string) => boolean;
+  /** Scratch marks for the rules a line's keywords selected (reset after each line). */
+  private readonly selected: Uint8Array;
+  private readonly prefilters = new Map<string, RulePrefilter>();
 
   constructor(rules: SecretRule[], private readonly options: ScannerOptions) {
     for (const rule of rules) {
@@ -117,6 +121,7 @@ export class SecretScanner {
       }
     });
     this.index = new KeywordIndex([...keywordIds.keys()]);
+    this.selected = new Uint8Array(this.rules.length);
     this.rulesByKeyword = rulesByKeyword;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.clock = options.clock ?? (() => performance.now());
@@ -183,25 +188,46 @@ export class SecretScanner {
     }
   }
 
+  /** One RE2 set per combination of selected rules: a single pass tells which of them match. */
+  private prefilterFor(candidates: number[]): RulePrefilter {
+    const key = candidates.join(",");
+    let prefilter = this.prefilters.get(key);
+    if (!prefilter) {
+      prefilter = new RulePrefilter(candidates.map((r) => this.rules[r]!));
+      this.prefilters.set(key, prefilter);
+    }
+    return prefilter;
+  }
+
   /**
    * Runs the rules the window's keywords select. `offset` is the window's column in the
    * line; only values starting before `owned` belong to this window (the overlap is the
    * next window's).
    */
   private scanWindow(target: ScanTarget, index: number, text: string, offset: number, owned: number, skipGeneric: boolean, suppressed: boolean, findings: SecretFinding[]): void {
-    let candidates: Set<number> | undefined;
+    // Most lines hold no keyword: one table walk and done.
+    if (!this.index.any(text, 0, text.length)) return;
+    const candidates: number[] = [];
     this.index.scan(text, 0, text.length, (keywordId) => {
-      candidates ??= new Set();
-      for (const r of this.rulesByKeyword[keywordId]!) candidates.add(r);
+      for (const r of this.rulesByKeyword[keywordId]!) {
+        if (this.selected[r] === 0) {
+          this.selected[r] = 1;
+          candidates.push(r);
+        }
+      }
     });
-    if (!candidates) return;
+    for (const r of candidates) this.selected[r] = 0;
+    candidates.sort((a, b) => a - b);
     const claimed: Array<[number, number]> = [];
-    for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
+    const matching = candidates.length > 1 ? this.prefilterFor(candidates).which(text) : null;
+    for (let c = 0; c < candidates.length; c++) {
+      if (matching !== null && !matching.has(c)) continue;
+      const ruleIndex = candidates[c]!;
       const rule = this.rules[ruleIndex]!;
       if (rule.generic && skipGeneric) continue;
       // A PEM block spans lines: the match starts here, its body is on the next lines.
       const haystack = rule.spanLines ? [text, ...target.lines.slice(index + 1, index + 1 + rule.spanLines).map((l) => l.text.slice(0, WINDOW))].join("\n") : text;
-      for (const match of rule.pattern.matches(haystack)) {
+      for (const match of rule.pattern.findAll(haystack)) {
         if (match.start >= text.length) break;
         // A value found on a following line is reported where its block starts.
         const start = match.valueStart < text.length ? match.valueStart : match.start;
