@@ -1,9 +1,10 @@
-// The evidence archive in the organization's archive repository, written through the Git
-// data API. The branch head is the compare-and-swap: a ref update that is not a fast
-// forward fails (422), and we re-read and try again — so concurrent writers, in this
-// process or another replica, never lose or duplicate a record and the chain stays linear.
-// Records that arrive together go into one commit; content-creating requests are paced
-// to GitHub's limits (80 a minute, 500 an hour).
+// The evidence archive in the organization's archive repository. Each write is one
+// GraphQL read of the branch head (the ledger head, today's shard and the id markers, all
+// read through the same commit) and one `createCommitOnBranch` with `expectedHeadOid`:
+// GitHub refuses the commit if the branch moved, and we re-read and seal onto the new head
+// — so concurrent writers, in this process or another replica, never lose or duplicate a
+// record and the chain stays linear. Records that arrive together go into one commit;
+// commits are paced to GitHub's content-creation limits (80 a minute, 500 an hour).
 
 import { createHash } from "node:crypto";
 import type { GitHubClient } from "./client.js";
@@ -50,18 +51,48 @@ export interface ArchiveStats {
   commits: number;
   records: number;
   conflictsRetried: number;
+  /** Requests this writer sent (reads and writes), for the bench. */
+  requests: number;
 }
 
-const markerPath = (id: string): string => {
+/** One marker file per record id: a redelivery finds it with a single look-up. */
+export const markerPath = (id: string): string => {
   const h = createHash("sha256").update(id).digest("hex");
   return `ids/${h.slice(0, 2)}/${h}`;
 };
+
+const MARKERS_PER_QUERY = 100;
+
+interface BlobEntry {
+  oid: string;
+  object: { text?: string | null; isTruncated?: boolean } | null;
+}
+
+type CommitFiles = Record<string, BlobEntry | null | string>;
+
+interface BranchState {
+  headOid: string;
+  head: LedgerHead;
+  shardText: string;
+  archived: Set<string>;
+}
+
+const blobFields = "oid object { ... on Blob { text isTruncated } }";
+
+/** GraphQL errors and HTTP errors, as far as we tell them apart. */
+function errorKind(error: unknown): "missing" | "forbidden" | "other" {
+  const e = error as { status?: number; errors?: Array<{ type?: string; message?: string }> };
+  const types = (e.errors ?? []).map((x) => x.type);
+  if (e.status === 404 || types.includes("NOT_FOUND")) return "missing";
+  if (e.status === 403 || e.status === 401 || types.includes("FORBIDDEN") || /Resource not accessible/i.test(String((error as Error).message))) return "forbidden";
+  return "other";
+}
 
 export class GitHubRepositoryArchive implements EvidenceArchive {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly knownIds = new Set<string>();
   private readonly pacer: ContentCreationPacer;
-  readonly stats: ArchiveStats = { commits: 0, records: 0, conflictsRetried: 0 };
+  readonly stats: ArchiveStats = { commits: 0, records: 0, conflictsRetried: 0, requests: 0 };
 
   constructor(
     private readonly gh: GitHubClient,
@@ -74,41 +105,118 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     return `${this.options.owner}/${this.options.repo}@${this.options.branch}`;
   }
 
-  private get repoParams() {
-    return { owner: this.options.owner, repo: this.options.repo };
+  private missing(): ArchiveUnavailableError {
+    return new ArchiveUnavailableError(
+      `the archive repository ${this.description} does not exist, is empty, or the app is not installed on it: create it with an initial commit and install soc2-guard on it`,
+      "missing",
+    );
   }
 
-  private async headCommit(): Promise<string> {
+  private forbidden(what: "read" | "write"): ArchiveUnavailableError {
+    return new ArchiveUnavailableError(`soc2-guard may not ${what} ${this.description}: grant the app Contents (${what === "read" ? "read" : "write"}) on it`, "forbidden");
+  }
+
+  private async query<T>(document: string, variables: Record<string, unknown>): Promise<T> {
+    this.stats.requests++;
     try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` });
-      return data.object.sha;
+      return await this.gh.graphql<T>(document, variables);
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 404 || status === 409) {
-        throw new ArchiveUnavailableError(
-          `the archive repository ${this.description} does not exist, is empty, or the app is not installed on it: create it with an initial commit and install soc2-guard on it`,
-          "missing",
-        );
+      const kind = errorKind(error);
+      if (kind === "missing") throw this.missing();
+      if (kind === "forbidden") throw this.forbidden("read");
+      throw error;
+    }
+  }
+
+  /**
+   * The branch head and, read through that same commit, the ledger head, a shard and the
+   * markers of `ids` — one request (plus one per further 100 ids).
+   */
+  private async readBranch(shard: string, ids: string[]): Promise<BranchState> {
+    const first = ids.slice(0, MARKERS_PER_QUERY);
+    const markers = first.map((id, i) => `m${i}: file(path: "${markerPath(id)}") { oid }`).join("\n          ");
+    const data = await this.query<{ repository: { ref: { target: ({ oid: string } & CommitFiles) | null } | null } | null }>(
+      `query ($owner: String!, $name: String!, $ref: String!, $shard: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) {
+      target {
+        oid
+        ... on Commit {
+          head: file(path: "${HEAD_FILE}") { ${blobFields} }
+          shard: file(path: $shard) { ${blobFields} }
+          ${markers}
+        }
       }
-      if (status === 403) throw new ArchiveUnavailableError(`soc2-guard may not read ${this.description}: grant the app Contents (write) on it`, "forbidden");
-      throw error;
     }
   }
-
-  private async readFile(path: string, ref: string): Promise<string | null> {
-    try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...this.repoParams, path, ref, headers: { accept: "application/vnd.github.raw+json" } });
-      return typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8");
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return null;
-      throw error;
+}`,
+      { owner: this.options.owner, name: this.options.repo, ref: `refs/heads/${this.options.branch}`, shard },
+    );
+    const target = data.repository?.ref?.target;
+    if (!target) throw this.missing();
+    const archived = new Set(first.filter((_, i) => target[`m${i}`]));
+    for (let start = MARKERS_PER_QUERY; start < ids.length; start += MARKERS_PER_QUERY) {
+      for (const id of await this.markersAt(target.oid, ids.slice(start, start + MARKERS_PER_QUERY))) archived.add(id);
     }
+    const headText = await this.blobText(target.head as BlobEntry | null, HEAD_FILE, target.oid);
+    return {
+      headOid: target.oid,
+      head: headText ? (JSON.parse(headText) as LedgerHead) : { hash: GENESIS, count: 0, lastId: null, updatedAt: "" },
+      shardText: (await this.blobText(target.shard as BlobEntry | null, shard, target.oid)) ?? "",
+      archived,
+    };
+  }
+
+  private async markersAt(commitOid: string, ids: string[]): Promise<string[]> {
+    const fields = ids.map((id, i) => `m${i}: file(path: "${markerPath(id)}") { oid }`).join("\n        ");
+    const data = await this.query<{ repository: { object: CommitFiles | null } | null }>(
+      `query ($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        ${fields}
+      }
+    }
+  }
+}`,
+      { owner: this.options.owner, name: this.options.repo, oid: commitOid },
+    );
+    const commit = data.repository?.object ?? {};
+    return ids.filter((_, i) => commit[`m${i}`]);
+  }
+
+  /** A blob's text from GraphQL, or — when GitHub truncated it — the raw file at that commit. */
+  private async blobText(entry: BlobEntry | null, path: string, commitOid: string): Promise<string | null> {
+    if (!entry) return null;
+    if (entry.object && !entry.object.isTruncated && typeof entry.object.text === "string") return entry.object.text;
+    this.stats.requests++;
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: this.options.owner,
+      repo: this.options.repo,
+      path,
+      ref: commitOid,
+      headers: { accept: "application/vnd.github.raw+json" },
+    });
+    return typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8");
+  }
+
+  private async headOid(): Promise<string> {
+    const data = await this.query<{ repository: { ref: { target: { oid: string } | null } | null } | null }>(
+      `query ($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) { target { oid } }
+  }
+}`,
+      { owner: this.options.owner, name: this.options.repo, ref: `refs/heads/${this.options.branch}` },
+    );
+    const oid = data.repository?.ref?.target?.oid;
+    if (!oid) throw this.missing();
+    return oid;
   }
 
   async has(id: string): Promise<boolean> {
     if (this.knownIds.has(id)) return true;
-    const head = await this.headCommit();
-    const found = (await this.readFile(markerPath(id), head)) !== null;
+    const found = (await this.markersAt(await this.headOid(), [id])).length > 0;
     if (found) this.knownIds.add(id);
     return found;
   }
@@ -122,51 +230,37 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
   private async appendNow(records: EvidenceRecord[]): Promise<AppendResult> {
     const maxAttempts = this.options.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
-      const headSha = await this.headCommit();
+      const now = (this.options.now ?? (() => new Date()))();
+      const shard = shardPath(now);
+      const unknown = [...new Set(records.map((r) => r.id).filter((id) => !this.knownIds.has(id)))];
+      const state = await this.readBranch(shard, unknown);
       const duplicates: string[] = [];
       const fresh: EvidenceRecord[] = [];
       for (const record of records) {
-        if (fresh.some((r) => r.id === record.id) || this.knownIds.has(record.id) || (await this.readFile(markerPath(record.id), headSha)) !== null) {
+        if (fresh.some((r) => r.id === record.id) || this.knownIds.has(record.id) || state.archived.has(record.id)) {
           this.knownIds.add(record.id);
           duplicates.push(record.id);
         } else fresh.push(record);
       }
       if (fresh.length === 0) return { written: [], duplicates };
 
-      const { data: commit } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: headSha });
-      const headText = await this.readFile(HEAD_FILE, headSha);
-      const head: LedgerHead = headText ? (JSON.parse(headText) as LedgerHead) : { hash: GENESIS, count: 0, lastId: null, updatedAt: "" };
-      const now = (this.options.now ?? (() => new Date()))();
-      const shard = shardPath(now);
-      const existingShard = (await this.readFile(shard, headSha)) ?? "";
-      const sealed = sealAll(fresh, head.hash);
+      const sealed = sealAll(fresh, state.head.hash);
       const last = sealed[sealed.length - 1]!;
-      const nextHead: LedgerHead = { hash: last.hash, count: head.count + sealed.length, lastId: last.id, updatedAt: now.toISOString() };
-
-      await this.pacer.take();
-      const { data: tree } = await this.gh.request("POST /repos/{owner}/{repo}/git/trees", {
-        ...this.repoParams,
-        base_tree: commit.tree.sha,
-        tree: [
-          { path: shard, mode: "100644", type: "blob", content: existingShard + sealed.map((r) => `${serialiseRecord(r)}\n`).join("") },
-          { path: HEAD_FILE, mode: "100644", type: "blob", content: `${JSON.stringify(nextHead, null, 2)}\n` },
-          ...sealed.map((r) => ({ path: markerPath(r.id), mode: "100644" as const, type: "blob" as const, content: `${r.id}\n${r.hash}\n` })),
-        ],
-      });
-      await this.pacer.take();
-      const { data: created } = await this.gh.request("POST /repos/{owner}/{repo}/git/commits", {
-        ...this.repoParams,
-        message: `evidence: ${sealed.length} record${sealed.length === 1 ? "" : "s"} (${sealed[0]!.id}${sealed.length > 1 ? ", …" : ""})\n\nchain head ${last.hash}`,
-        tree: tree.sha,
-        parents: [headSha],
-      });
+      const nextHead: LedgerHead = { hash: last.hash, count: state.head.count + sealed.length, lastId: last.id, updatedAt: now.toISOString() };
+      const additions = [
+        { path: shard, text: state.shardText + sealed.map((r) => `${serialiseRecord(r)}\n`).join("") },
+        { path: HEAD_FILE, text: `${JSON.stringify(nextHead, null, 2)}\n` },
+        ...sealed.map((r) => ({ path: markerPath(r.id), text: `${r.id}\n${r.hash}\n` })),
+      ];
       await this.pacer.take();
       try {
-        await this.gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: created.sha, force: false });
+        await this.commit(state.headOid, additions, {
+          headline: `evidence: ${sealed.length} record${sealed.length === 1 ? "" : "s"} (${sealed[0]!.id}${sealed.length > 1 ? ", …" : ""})`,
+          body: `chain head ${last.hash}`,
+        });
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        // Someone else moved the branch: re-read and seal onto the new head.
-        if ((status === 422 || status === 409) && attempt < maxAttempts) {
+        // Someone else moved the branch (expectedHeadOid is stale): re-read and seal onto the new head.
+        if (attempt < maxAttempts && (await this.branchMovedFrom(state.headOid, error))) {
           this.stats.conflictsRetried++;
           continue;
         }
@@ -179,19 +273,51 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     }
   }
 
+  private async commit(expectedHeadOid: string, additions: Array<{ path: string; text: string }>, message: { headline: string; body: string }): Promise<void> {
+    this.stats.requests++;
+    try {
+      await this.gh.graphql(
+        `mutation ($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`,
+        {
+          input: {
+            branch: { repositoryNameWithOwner: `${this.options.owner}/${this.options.repo}`, branchName: this.options.branch },
+            expectedHeadOid,
+            message,
+            fileChanges: { additions: additions.map((a) => ({ path: a.path, contents: Buffer.from(a.text, "utf8").toString("base64") })) },
+          },
+        },
+      );
+    } catch (error) {
+      const kind = errorKind(error);
+      if (kind === "forbidden") throw this.forbidden("write");
+      if (kind === "missing") throw this.missing();
+      throw error;
+    }
+  }
+
+  /** A failed commit is a conflict exactly when the branch no longer points where we expected. */
+  private async branchMovedFrom(expectedHeadOid: string, error: unknown): Promise<boolean> {
+    if (error instanceof ArchiveUnavailableError) return false;
+    return (await this.headOid()) !== expectedHeadOid;
+  }
+
   async read(): Promise<{ lines: StoredLine[]; head: LedgerHead | null }> {
-    const headSha = await this.headCommit();
-    const { data: commit } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: headSha });
-    const { data: tree } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: commit.tree.sha, recursive: "1" });
+    const headSha = await this.headOid();
+    const repo = { owner: this.options.owner, repo: this.options.repo };
+    this.stats.requests += 2;
+    const { data: commit } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: headSha });
+    const { data: tree } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: commit.tree.sha, recursive: "1" });
     const shards = tree.tree.filter((e) => e.type === "blob" && e.path?.startsWith("records/") && e.path.endsWith(".jsonl")).map((e) => e.path!).sort();
     const lines: StoredLine[] = [];
     for (const path of shards) {
-      const text = (await this.readFile(path, headSha)) ?? "";
+      const text = (await this.blobText({ oid: "", object: null }, path, headSha)) ?? "";
       text.split("\n").forEach((line, i) => {
         if (line.trim()) lines.push({ location: `${path}:${i + 1}`, text: line });
       });
     }
-    const headText = await this.readFile(HEAD_FILE, headSha);
+    const headText = tree.tree.some((e) => e.path === HEAD_FILE) ? await this.blobText({ oid: "", object: null }, HEAD_FILE, headSha) : null;
     return { lines, head: headText ? (JSON.parse(headText) as LedgerHead) : null };
   }
 }
