@@ -117,16 +117,41 @@ describe("archive repository writer", () => {
     expect(fake.lines()).toHaveLength(0);
   });
 
-  it("paces a burst of records to GitHub's content-creation limit of 80 a minute", async () => {
+  it("paces content-creating requests: 80 a minute and 500 an hour by default", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const pacer = new ContentCreationPacer(undefined, undefined, () => now, async (ms) => void (waits.push(ms), (now += ms)));
+    for (let i = 0; i < 81; i++) await pacer.take();
+    expect(waits).toEqual([60_000]);
+    // Spread out so the minute limit never binds: the 501st request waits for the hour.
+    waits.length = 0;
+    now = 10 * 3_600_000;
+    for (let i = 0; i < 500; i++) {
+      await pacer.take();
+      now += 1_000;
+    }
+    await pacer.take();
+    expect(waits).toHaveLength(1);
+    expect(now).toBe(11 * 3_600_000);
+  });
+
+  it("sends every commit of a burst through the pacer", async () => {
     const fake = new FakeArchiveRepository({ conflictEvery: 2 });
     fake.intercept(nock(API));
-    const { pacer, waits } = virtualPacer();
+    let now = 0;
+    const commitTimes: number[] = [];
+    const pacer = new ContentCreationPacer(5, 500, () => now, async (ms) => void (now += ms));
+    const take = pacer.take.bind(pacer);
+    pacer.take = async () => {
+      await take();
+      commitTimes.push(now);
+    };
     const archive = writer(fake, pacer);
-    // Unbatched on purpose: 100 one-record commits (and their conflict retries) exceed 80.
-    for (let i = 1; i <= 100; i++) await archive.append([record(i)]);
-    expect(fake.requests.contentCreating).toBeGreaterThan(80);
-    expect(waits.length).toBeGreaterThan(0);
-    expect(waits.every((ms) => ms > 0 && ms <= 60_000)).toBe(true);
+    for (let i = 1; i <= 12; i++) await archive.append([record(i)]);
+    // One pacer slot per commit attempt, including the refused ones.
+    expect(commitTimes).toHaveLength(fake.requests.contentCreating);
+    for (const t of commitTimes) expect(commitTimes.filter((u) => u > t - 60_000 && u <= t).length).toBeLessThanOrEqual(5);
+    expect(now).toBeGreaterThanOrEqual(60_000);
   });
 });
 
