@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, a table each, then one final line of JSON.
 import { benchPullRequest } from "./pull-request.js";
 import { benchSecrets } from "./secrets.js";
+import { benchAudit } from "./audit.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -15,4 +16,9 @@ console.table([
 ]);
 console.log(`corpus: ${secrets.corpus.hits}/${secrets.corpus.positives} positives found, ${secrets.corpus.falseOnClean} findings on ${secrets.corpus.negatives} clean samples; real code: ${secrets.realCode.findings} findings in ${secrets.realCode.megabytes} MB`);
 final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePerMB: secrets.falsePerMB, mbPerSec: secrets.mbPerSec, secretlintMbPerSec: secrets.secretlintMbPerSec, secretlintRecall: secrets.secretlintRecall };
+
+const audit = await benchAudit();
+console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${audit.coldRequestsPerRepo} counted requests per repository, warm ${audit.warmRequestsPerRepo} (${audit.seconds} s warm pass)`);
+final.audit = { repos: audit.repos, requests: audit.requests, seconds: audit.seconds, coldRequestsPerRepo: audit.coldRequestsPerRepo, warmRequestsPerRepo: audit.warmRequestsPerRepo };
+
 console.log(JSON.stringify(final));

@@ -10,6 +10,9 @@ import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
 import { checkEventOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
 import { recordMergedPullRequest, recordPush } from "./triggers/record-evidence.js";
+import { runAudit } from "./triggers/audit.js";
+import { isOwnChange } from "./audit/own-change.js";
+import { visibilityChange } from "./audit/visibility-change.js";
 import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./triggers/work-tracker.js";
@@ -157,10 +160,30 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
+    // The org settings audit (DESIGN §7): the whole org on installation, one repository on its settings events.
+    const orgOf = (payload: unknown): string | null => {
+      const p = payload as { organization?: { login?: string }; installation?: { account?: { login?: string } }; repository?: { owner?: { login?: string } } };
+      return p.organization?.login ?? p.repository?.owner?.login ?? p.installation?.account?.login ?? null;
+    };
+    const ownChange = async (payload: unknown) => isOwnChange(payload as never, await services.appSlug());
+
     app.on(
-      "installation.created",
-      handle("installation", async (_gh, log, context) => {
-        log.info({ account: repoOrAccount(context.payload) }, "installed");
+      ["installation.created", "installation_repositories.added", "organization.member_added", "organization.member_removed"],
+      handle("audit-org", async (gh, log, context) => {
+        const org = orgOf(context.payload);
+        if (!org) throw new UnexpectedPayload("no organization in the payload");
+        log.info({ account: repoOrAccount(context.payload) }, "auditing the organization");
+        await runAudit(gh, log, services, { org, allowFix: !(await ownChange(context.payload)) });
+      }),
+    );
+
+    app.on(
+      ["repository.created", "repository.publicized", "repository.privatized", "branch_protection_rule", "repository_ruleset", "member"] as never,
+      handle("audit-repository", async (gh, log, context) => {
+        const repo = repoOf(context.payload);
+        const change = visibilityChange(context.payload as never, services.now().toISOString());
+        if (change) log.warn({ change }, "repository visibility changed (confidentiality)");
+        await runAudit(gh, log, services, { org: repo.owner, repo: repo.repo, allowFix: !(await ownChange(context.payload)) });
       }),
     );
   };

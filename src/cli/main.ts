@@ -6,10 +6,12 @@ import { processIO } from "./io.js";
 import { checkCommand } from "./check.js";
 import { scanCommand } from "./scan.js";
 import { verifyCommand } from "./verify.js";
+import { auditCommand } from "./audit.js";
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: { run: checkCommand, help: "check OWNER/REPO#N          evaluate a pull request and print the verdict (posts nothing)" },
   verify: { run: verifyCommand, help: "verify [--archive DIR|--repo O/R] recompute every evidence hash and link; exit 1 names the first broken record" },
+  audit: { run: auditCommand, help: "audit --org NAME [--format table|json|csv] audit every repository's settings against the bar (fixes nothing)" },
   scan: { run: scanCommand, help: "scan [--diff FILE|-] [PATH…]  find secrets in a diff's added lines or in files (exit 1 on findings)" },
 };
 

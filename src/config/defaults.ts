@@ -1,4 +1,5 @@
 import type { Config } from "./types.js";
+import { defaultAuditConfig } from "../audit/config.js";
 
 export const CONFIG_PATH = ".github/soc2-guard.yml";
 
@@ -36,5 +37,6 @@ export function safeDefaults(): Config {
     },
     exceptions: { label: "emergency-change", allowed: [], reviewWithinHours: 48 },
     protectedBranches: [],
+    audit: defaultAuditConfig(),
   };
 }

@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from "yaml";
 import { configSchema } from "./schema.js";
 import type { ConfigProblem } from "./types.js";
+import { parseAuditConfig } from "../audit/config.js";
 
 /** A config file as written: every key optional. Validated against the schema. */
 export type ConfigFileContent = {
@@ -12,6 +13,7 @@ export type ConfigFileContent = {
   controls?: Record<string, Record<string, unknown>>;
   exceptions?: Record<string, unknown>;
   protectedBranches?: string[];
+  audit?: Record<string, unknown>;
   minimums?: { controls?: Record<string, Record<string, unknown>> };
 };
 
@@ -47,6 +49,13 @@ export function parseConfigFile(text: string, file: string, source: string): Par
     return { content: null, problems };
   }
   const content = value as ConfigFileContent;
+  const auditProblems = parseAuditConfig(content.audit).problems.map((p) => {
+    const segments = p.key.split(".");
+    let node: Node | undefined;
+    for (let n = segments.length; n > 0 && !node?.range; n--) node = doc.getIn(segments.slice(0, n), true) as Node | undefined;
+    return problem(node?.range?.[0] ?? 0, p.key, p.message);
+  });
+  if (auditProblems.length > 0) return { content: null, problems: auditProblems };
   const regexProblems = checkRegexes(content, doc, problem);
   if (regexProblems.length > 0) return { content: null, problems: regexProblems };
   return { content, problems: [] };

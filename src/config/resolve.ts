@@ -5,6 +5,7 @@
 import { canonicalHash } from "../canonical-json.js";
 import { safeDefaults } from "./defaults.js";
 import { parseConfigFile, type ConfigFileContent } from "./parse.js";
+import { parseAuditConfig } from "../audit/config.js";
 import type { Config, ConfigProblem, ControlsConfig, ResolvedConfig } from "./types.js";
 import type { Mode } from "../controls/types.js";
 
@@ -88,6 +89,7 @@ function overlay(base: Config, file: ConfigFileContent): Config {
     controls: controls as unknown as ControlsConfig,
     exceptions: { ...base.exceptions, ...(file.exceptions as Partial<Config["exceptions"]>) },
     protectedBranches: file.protectedBranches ?? base.protectedBranches,
+    audit: file.audit ? parseAuditConfig(file.audit).config : base.audit,
   };
 }
 

@@ -111,6 +111,7 @@ const configBody = {
     },
   },
   protectedBranches: stringList,
+  audit: { type: "object", description: "Org settings audit: include/exclude, issues, policies (validated key by key)." },
 };
 
 export const configSchema = {

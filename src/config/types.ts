@@ -2,6 +2,7 @@
 // else trusts these types.
 
 import type { Mode } from "../controls/types.js";
+import type { AuditConfig } from "../audit/config.js";
 
 export interface PathRule {
   pattern: string;
@@ -88,6 +89,8 @@ export interface Config {
   exceptions: ExceptionsConfig;
   /** Branches, besides the default branch, whose direct pushes are recorded as unreviewed changes. */
   protectedBranches: string[];
+  /** The org-wide settings audit (DESIGN §7). */
+  audit: AuditConfig;
 }
 
 /** A config problem located in its file, for the check run annotation. */

@@ -10,8 +10,7 @@ import { evaluate } from "../verdict/evaluate.js";
 import { buildDirectPushRecord, buildPullRequestRecord, type PushEvent } from "../evidence/record.js";
 import { isExplainedByMergedPullRequest, isRecordedBranch } from "../evidence/direct-push.js";
 import { openDirectPushIssue, openRetroReviewIssue } from "../github/evidence-issues.js";
-import { resolveConfigCached } from "../config/resolve.js";
-import { CONFIG_FILE } from "../github/queries.js";
+import { loadConfig } from "../github/config-loader.js";
 
 export async function recordMergedPullRequest(gh: GitHubClient, log: Logger, services: AppServices, ref: { owner: string; repo: string; number: number }, deliveryId: string): Promise<void> {
   const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
@@ -40,19 +39,7 @@ export async function recordMergedPullRequest(gh: GitHubClient, log: Logger, ser
 }
 
 export async function recordPush(gh: GitHubClient, log: Logger, services: AppServices, push: PushEvent & { created: boolean; deleted: boolean; defaultBranch: string; owner: string; repo: string }, deliveryId: string): Promise<void> {
-  const configText = async (repo: string): Promise<string | null> => {
-    try {
-      const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: push.owner, repo, path: CONFIG_FILE, headers: { accept: "application/vnd.github.raw+json" } });
-      return typeof data === "string" ? data : null;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return null;
-      throw error;
-    }
-  };
-  const resolved = resolveConfigCached([
-    { source: `${push.owner}/.github`, file: CONFIG_FILE, text: await configText(".github"), isOrgLayer: true },
-    { source: `${push.owner}/${push.repo}`, file: CONFIG_FILE, text: await configText(push.repo), isOrgLayer: false },
-  ]);
+  const resolved = await loadConfig(gh, push.owner, push.repo);
   if (!isRecordedBranch(push.ref, push.defaultBranch, resolved.config.protectedBranches) || push.deleted) return;
   // The archive repository's own pushes are the evidence being written.
   if (push.repo === resolved.config.archive.repository) return;
