@@ -21,7 +21,7 @@ import type { Config, ResolvedConfig } from "../config/types.js";
 import { resolveConfigCached } from "../config/resolve.js";
 import { parseCodeOwners } from "../controls/codeowners.js";
 import { latestDecisiveReviews } from "../controls/review-approval.js";
-import { combineBranchRules, fromBranchRules, fromClassicProtection, type RulesetDetails } from "../rules/branch-rules.js";
+import { combineBranchRules, fromClassicProtection, rulesetParts, type RulesetDetails } from "../rules/branch-rules.js";
 import { classifyMergeCommit, type UpdateMergeCache } from "./update-merge.js";
 import { OWN_CHECK_NAME } from "../controls/identities.js";
 
@@ -358,7 +358,8 @@ async function loadBranchRules(gh: GitHubClient, ref: PullRequestRef, branch: st
           }
         }),
       );
-      parts.push(fromBranchRules(rules as unknown as Array<Record<string, unknown>>, details));
+      // One part per ruleset, so a bypass actor is judged against what it actually escapes.
+      parts.push(...rulesetParts(rules as unknown as Array<Record<string, unknown>>, details));
     }
   } catch (error) {
     if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
