@@ -16,6 +16,7 @@ import { visibilityChange } from "./audit/visibility-change.js";
 import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./triggers/work-tracker.js";
+import { forEachOrganizationInstallation, scheduleDaily } from "./triggers/installations.js";
 
 export interface AppOptions {
   services?: AppServices;
@@ -166,6 +167,21 @@ export function createApp(options: AppOptions = {}) {
       return p.organization?.login ?? p.repository?.owner?.login ?? p.installation?.account?.login ?? null;
     };
     const ownChange = async (payload: unknown) => isOwnChange(payload as never, await services.appSlug());
+
+    // The daily pass: every organization's settings (2FA changes send no event), and any
+    // evidence still waiting in the spool. Only in a running server, never in tests.
+    if (background && process.env.SOC2_GUARD_DAILY !== "off") {
+      scheduleDaily(async () => {
+        await forEachOrganizationInstallation(
+          app,
+          async (gh, org) => {
+            installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter] });
+            await runAudit(gh, app.log, services, { org, allowFix: true });
+          },
+          (org, error) => app.log.error({ org, err: describeError(error) }, "daily audit failed"),
+        );
+      }, Number(process.env.SOC2_GUARD_DAILY_HOUR_UTC ?? 3));
+    }
 
     app.on(
       ["installation.created", "installation_repositories.added", "organization.member_added", "organization.member_removed"],
