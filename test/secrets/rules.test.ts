@@ -18,6 +18,7 @@ const handMade: Record<string, () => string> = {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     return `auth = "${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: "1234567890", name: "svc-deploy", iat: 1_700_000_000 })}.${"Xk9" + "fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0"}"`;
   },
+  "private-key-base64": () => `KEY_B64=${Buffer.from(["-----BEGIN", "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vq3Xk9fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0q"].join(" ")).toString("base64")}`,
   "azure-sas-signature": () => `https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=${"Q7x" + "kP2mN9vLr4TzW8yBc3HdF6sJa1PuG5eRt0YqXo7Ki2M%3D"}`,
 };
 

@@ -9,6 +9,8 @@ const KEYWORDS = ["secret", "token", "password", "passwd", "pwd", "api_key", "ap
 
 /** A secret has letters and digits (or symbols); words, paths and identifiers do not. */
 function looksRandom(value: string): boolean {
+  // Longer runs are blobs (data URLs, hashes of bundles), not credentials.
+  if (value.length > 512) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   if (/^[a-z]+(?:[A-Z][a-z]+)+\d*$/.test(value)) return false; // camelCaseIdentifier
   if (/^(?:[a-z]+[_.-])+[a-z0-9]+$/.test(value)) return false; // snake.or-kebab.words
@@ -25,7 +27,7 @@ export const genericRules: SecretRule[] = [
   {
     id: "generic-secret-assignment",
     description: "High-entropy value assigned to a secret-looking name",
-    regex: `${SECRET_NAME}[A-Za-z0-9_.-]{0,20}["'\\]]?\\s*(?:=|:|:=|=>|\\?=)\\s*["'\`]?([A-Za-z0-9+/=_\\-.~!@#$%^&*]{12,128})(?![A-Za-z0-9+/=_\\-.~!@#$%^&*])`,
+    regex: `${SECRET_NAME}[A-Za-z0-9_.-]{0,20}["'\\]]?\\s*(?:=|:|:=|=>|\\?=)\\s*["'\`]?([A-Za-z0-9+/=_\\-.~!@#$%^&*]{12,})`,
     keywords: KEYWORDS,
     ignoreCase: true,
     entropy: 3.2,
@@ -36,7 +38,7 @@ export const genericRules: SecretRule[] = [
     // `<provider> KEY <value>`, `providerSECRET=<value>`, `provider-apikey-<value>`.
     id: "generic-provider-credential",
     description: "High-entropy value after a credential word (key, secret, token, access, private)",
-    regex: `${PROVIDER_WORD}(?:[_.-]?(?:key|id|token|secret))?["'\\]]?(?:\\s*(?:=|:|:=|=>)\\s*|[ \\t]+|-)["'\`]?([A-Za-z0-9+/=_\\-.]{16,128})(?![A-Za-z0-9+/=_\\-.])`,
+    regex: `${PROVIDER_WORD}(?:[_.-]?(?:key|id|token|secret))?["'\\]]?(?:\\s*(?:=|:|:=|=>)\\s*|[ \\t]+|-)["'\`]?([A-Za-z0-9+/=_\\-.]{16,})`,
     keywords: PROVIDER_KEYWORDS,
     ignoreCase: true,
     entropy: 3.3,
@@ -56,7 +58,7 @@ export const genericRules: SecretRule[] = [
   {
     id: "generic-secret-spaced",
     description: "High-entropy value written after a secret-looking name",
-    regex: `${SECRET_NAME}["']?[ \\t]+["'\`]?([A-Za-z0-9+/=_\\-.]{20,128})(?![A-Za-z0-9+/=_\\-.])`,
+    regex: `${SECRET_NAME}["']?[ \\t]+["'\`]?([A-Za-z0-9+/=_\\-.]{20,})`,
     keywords: KEYWORDS,
     ignoreCase: true,
     entropy: 3.5,

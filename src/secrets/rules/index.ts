@@ -9,6 +9,7 @@ import { databaseRules } from "./databases.js";
 import { privateKeyRules } from "./private-keys.js";
 import { aiObservabilityRules } from "./ai-observability.js";
 import { genericRules } from "./generic.js";
+import { saasApiRules } from "./saas-apis.js";
 
 export const builtinRules: SecretRule[] = [
   ...privateKeyRules,
@@ -18,6 +19,7 @@ export const builtinRules: SecretRule[] = [
   ...communicationRules,
   ...registryRules,
   ...aiObservabilityRules,
+  ...saasApiRules,
   ...databaseRules,
   ...genericRules,
 ];
