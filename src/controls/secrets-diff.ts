@@ -66,8 +66,9 @@ export const secretsDiff: Control = {
         startColumn: f.column,
         endColumn: f.column + f.length,
         level: settings.mode === "enforce" ? "failure" : "warning",
-        title: `Possible secret: ${f.description} (${f.rule})`,
-        message: `A value that looks like a ${f.description} (${f.preview}) was added here. Rotate it now — it is in the branch history — then remove it and load it from a secret store. If it is not a secret, add \`${INLINE_ALLOW}\` in a comment on this line.`,
+        // The rule id is the title so the annotation list groups by rule.
+        title: f.rule,
+        message: `Possible secret: a value that looks like a ${f.description} (${f.preview}) was added here. Rotate the credential now — it is in the branch history — then remove it and load it from a secret store. If it is not a secret, mark the false positive with \`${INLINE_ALLOW}\` in a comment on this line.`,
       })),
       ...scan.notScanned.map<Annotation>((n) => ({ path: n.path, startLine: 1, endLine: 1, level: "warning", title: "Not scanned for secrets", message: `${n.reason}. Review this file for credentials by hand.` })),
     ];
@@ -75,21 +76,23 @@ export const secretsDiff: Control = {
     for (const f of active) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
     const counts = [...byRule.entries()].map(([rule, n]) => `${n} × ${rule}`).join(", ");
     const notScannedText = scan.notScanned.length > 0 ? `; ${scan.notScanned.length} file${scan.notScanned.length === 1 ? "" : "s"} not scanned (${scan.notScanned.slice(0, 3).map((n) => n.path).join(", ")}${scan.notScanned.length > 3 ? ", …" : ""})` : "";
+    const ruleErrorText = scan.ruleErrors.length > 0 ? `; custom rule${scan.ruleErrors.length === 1 ? "" : "s"} not run: ${scan.ruleErrors.map((e) => `${e.rule} (${e.message})`).join(", ")}` : "";
     const suppressedText = suppressed.length > 0 ? `; ${suppressed.length} suppressed with ${INLINE_ALLOW}` : "";
     const details = {
       findings: active.map((f) => ({ rule: f.rule, path: f.path, line: f.line, fingerprint: f.fingerprint })),
       suppressed: suppressed.map((f) => ({ rule: f.rule, path: f.path, line: f.line, fingerprint: f.fingerprint })),
       notScanned: scan.notScanned,
+      ruleErrors: scan.ruleErrors,
       linesScanned: scan.linesScanned,
     };
     const findings: Finding[] = active.map((f) => ({ message: `${f.description} (${f.rule}): ${f.preview}`, path: f.path, line: f.line }));
     if (active.length === 0) {
-      return { ...base, status: "pass", reason: `no secrets in ${scan.linesScanned} added line${scan.linesScanned === 1 ? "" : "s"}${suppressedText}${notScannedText}`, fix: scan.notScanned.length > 0 ? "Review the files that were not scanned by hand" : "", findings, annotations, details };
+      return { ...base, status: "pass", reason: `no secrets in ${scan.linesScanned} added line${scan.linesScanned === 1 ? "" : "s"}${suppressedText}${notScannedText}${ruleErrorText}`, fix: scan.notScanned.length > 0 ? "Review the files that were not scanned by hand" : "", findings, annotations, details };
     }
     return {
       ...base,
       status: "fail",
-      reason: `${active.length} possible secret${active.length === 1 ? "" : "s"}: ${counts}${suppressedText}${notScannedText}`,
+      reason: `${active.length} possible secret${active.length === 1 ? "" : "s"}: ${counts}${suppressedText}${notScannedText}${ruleErrorText}`,
       fix: `Rotate each credential (it is already in the branch history), remove it from the code, and push; for a false positive add \`${INLINE_ALLOW}\` on that line`,
       findings,
       annotations,
