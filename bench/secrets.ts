@@ -14,7 +14,7 @@ export interface SecretsBench {
   mbPerSec: number;
   secretlintMbPerSec: number;
   secretlintRecall: number;
-  corpus: { positives: number; negatives: number; hits: number; falseOnClean: number };
+  corpus: { positives: number; negatives: number; hits: number; falseOnClean: number; defensible: number; recallWithoutDefensible: number };
   realCode: { megabytes: number; findings: number; byRule: Record<string, number> };
   missedProviders: string[];
 }
@@ -61,17 +61,24 @@ export function realSourceFiles(limitBytes = 4 * 1024 * 1024): Array<{ path: str
   return files;
 }
 
+/** A finding hits the labelled secret when their spans overlap (a PEM block is reported on its first line). */
 function overlaps(text: string, secret: string, line: number, column: number, length: number): boolean {
-  const lines = text.split("\n");
-  let offset = 0;
-  for (let i = 0; i < line - 1; i++) offset += lines[i]!.length + 1;
-  const start = offset + column - 1;
   const at = text.indexOf(secret);
   if (at < 0) return true;
-  // A match reported on a PEM header line spans onto the next lines: count any overlap with the block.
-  const end = Math.max(start + length, start + 1);
-  return start < at + secret.length + 200 && end > at - 200 ? start <= at + secret.length && end + 400 >= at : false;
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const start = lineStarts[line - 1]! + column - 1;
+  if (start < at + secret.length && start + Math.max(length, 1) > at) return true;
+  const lineOf = (offset: number): number => lineStarts.filter((s) => s <= offset).length;
+  return line >= lineOf(at) - 1 && line <= lineOf(at + secret.length - 1);
 }
+
+// The corpus README's defensible misses: examples that are not secrets on their own
+// (Kingfisher's visible:false context rules and reactapp.1's usernames) and the 12 whose
+// own rule pattern does not match them.
+const NOT_SECRETS_ALONE = new Set(["adobe.2", "algolia.2", "anypoint.2", "artifactory.2", "auth0.1", "auth0.3", "aws.1", "azure.devops.2", "azureopenai.host.1", "azurestorage.name.1", "confluent.1", "databricks.3", "discord.3", "eagleeyenetworks.2", "facebook.1", "google.1", "jira.1", "mongodb.2", "okta.2", "paypal.1", "planetscale.2", "salesforce.2", "shopify.2", "snowflake.1", "snowflake.2", "sonarqube.2", "spotify.2", "trello.2", "reactapp.1"].map((r) => `kingfisher.${r}`));
+const UNMATCHED_BY_OWN_RULE = new Set(["generic.3/1", "generic.3/2", "generic.3/3", "generic.3/4", "generic.4/2", "generic.8/1", "generic.8/2", "generic.8/3", "generic.8/4", "generic.8/5", "plaintext.1/1", "travisci.1/1"].map((r) => `kingfisher/kingfisher.${r}`));
+const isDefensibleMiss = (s: Sample): boolean => NOT_SECRETS_ALONE.has(s.rule) || UNMATCHED_BY_OWN_RULE.has(s.id);
 
 export async function benchSecrets(): Promise<SecretsBench> {
   const key = new Uint8Array(32).fill(1);
@@ -81,6 +88,7 @@ export async function benchSecrets(): Promise<SecretsBench> {
   const negatives = corpus.filter((s) => s.label === "clean");
 
   let hits = 0;
+  let defensibleHits = 0;
   let findingsOnPositives = 0;
   let trueFindings = 0;
   const missed = new Map<string, number>();
@@ -89,8 +97,10 @@ export async function benchSecrets(): Promise<SecretsBench> {
     findingsOnPositives += result.findings.length;
     const good = result.findings.filter((f) => sample.secret === null || overlaps(sample.text, sample.secret, f.line, f.column, f.length));
     trueFindings += good.length;
-    if (good.length > 0) hits++;
-    else missed.set(sample.provider, (missed.get(sample.provider) ?? 0) + 1);
+    if (good.length > 0) {
+      hits++;
+      if (isDefensibleMiss(sample)) defensibleHits++;
+    } else missed.set(sample.provider, (missed.get(sample.provider) ?? 0) + 1);
   }
   let falseOnClean = 0;
   for (const sample of negatives) falseOnClean += scanner.scan([{ path: "sample.txt", lines: linesOfText(sample.text) }]).findings.length;
@@ -113,6 +123,7 @@ export async function benchSecrets(): Promise<SecretsBench> {
   const mbPerSec = (bytes * rounds) / 1024 / 1024 / seconds;
 
   const secretlint = await benchSecretlint(files, positives);
+  const defensible = positives.filter(isDefensibleMiss).length;
   return {
     recall: Number((hits / positives.length).toFixed(4)),
     precision: Number((trueFindings / Math.max(1, findingsOnPositives + falseOnClean)).toFixed(4)),
@@ -120,7 +131,7 @@ export async function benchSecrets(): Promise<SecretsBench> {
     mbPerSec: Number(mbPerSec.toFixed(1)),
     secretlintMbPerSec: secretlint.mbPerSec,
     secretlintRecall: secretlint.recall,
-    corpus: { positives: positives.length, negatives: negatives.length, hits, falseOnClean },
+    corpus: { positives: positives.length, negatives: negatives.length, hits, falseOnClean, defensible, recallWithoutDefensible: Number(((hits - defensibleHits) / (positives.length - defensible)).toFixed(4)) },
     realCode: { megabytes: Number((bytes / 1024 / 1024).toFixed(2)), findings: realResult.findings.length, byRule },
     missedProviders: [...missed.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p),
   };
@@ -128,6 +139,9 @@ export async function benchSecrets(): Promise<SecretsBench> {
 
 async function benchSecretlint(files: Array<{ path: string; text: string }>, positives: Sample[]): Promise<{ mbPerSec: number; recall: number }> {
   const { createEngine } = await import("@secretlint/node");
+  // secretlint records a performance mark per rule and file and keeps every entry: off.
+  const { secretLintProfiler } = (await import("@secretlint/profiler" as string)) as { secretLintProfiler: { mark: (m: unknown) => void } };
+  secretLintProfiler.mark = () => {};
   const engine = await createEngine({
     formatter: "json",
     color: false,
@@ -147,7 +161,23 @@ async function benchSecretlint(files: Array<{ path: string; text: string }>, pos
   return { mbPerSec: Number((bytes / 1024 / 1024 / seconds).toFixed(1)), recall: Number((hits / positives.length).toFixed(4)) };
 }
 
+/** The figures as a readable table. */
+export function secretsTable(r: SecretsBench): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const rows: Array<[string, string, string, string]> = [
+    ["recall (all corpus positives)", pct(r.recall), pct(r.secretlintRecall), "≥ 90 %"],
+    [`recall without the ${r.corpus.defensible} README-listed non-secrets`, pct(r.corpus.recallWithoutDefensible), "", ""],
+    ["precision on the corpus", pct(r.precision), "", ""],
+    [`false findings / MB of real code (${r.realCode.megabytes} MB)`, String(r.falsePerMB), "", "≤ 0.1"],
+    ["throughput, one core (MB/s)", String(r.mbPerSec), String(r.secretlintMbPerSec), "≥ 50, > secretlint"],
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...[["", "soc2-guard", "secretlint", "budget"], ...rows].map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  return [line(["", "soc2-guard", "secretlint", "budget"]), ...rows.map(line)].join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await benchSecrets();
-  console.log(JSON.stringify({ ...result, missedProviders: result.missedProviders.slice(0, 60) }, null, 1));
+  process.stderr.write(`${secretsTable(result)}\n\nmissed providers (most first): ${result.missedProviders.slice(0, 40).join(", ")}\n`);
+  console.log(JSON.stringify({ recall: result.recall, precision: result.precision, falsePerMB: result.falsePerMB, mbPerSec: result.mbPerSec, secretlintMbPerSec: result.secretlintMbPerSec, secretlintRecall: result.secretlintRecall }));
 }
