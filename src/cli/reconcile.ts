@@ -11,11 +11,7 @@ import type { EvidenceArchive } from "../evidence/archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
 import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { monthPeriod, sincePeriod, type Period, type PullRequestEvidenceLoader } from "../evidence/reconcile.js";
-import { reconcileArchive, type ReconcileReport, type ReconcileTarget } from "../github/evidence-reconcile.js";
-import { loadPullRequest } from "../github/facts-loader.js";
-import { evaluate } from "../verdict/evaluate.js";
-import { resolveConfigCached } from "../config/resolve.js";
-import { CONFIG_FILE } from "../github/queries.js";
+import { configHashReader, organizationTargets, pullRequestEvidenceLoader, reconcileArchive, repositoryTarget, type ReconcileReport, type ReconcileTarget } from "../github/evidence-reconcile.js";
 import { loadFingerprintKey } from "../secrets/fingerprint-key.js";
 import { APP_VERSION } from "../version.js";
 
@@ -28,49 +24,21 @@ export interface ReconcileDeps {
   now: () => Date;
 }
 
-/** The app's facts loader and controls, evaluated as at merge time would have. */
+/** The app's facts loader and controls, as the app would have evaluated at merge time. */
 export function appPullRequestLoader(gh: GitHubClient, io: CliIO, runId: string, now: () => Date): PullRequestEvidenceLoader {
-  const fingerprintKey = loadFingerprintKey(io.env, io.cwd);
-  return async (owner, repo, number) => {
-    const loaded = await loadPullRequest(gh, { owner, repo, number }, { appSlug: io.env.APP_SLUG ?? "soc2-guard", withPatches: true, updateMergeCache: new Map(), now });
-    const verdict = evaluate(loaded.facts, loaded.resolved, { fingerprintKey, now: now().toISOString() }, runId);
-    return { facts: loaded.facts, results: verdict.results, resolved: loaded.resolved, exception: verdict.exception, exceptionApplied: verdict.exceptionApplied, mergeMethod: loaded.mergeMethod };
-  };
-}
-
-/** The config hash in force on the default branches (org `.github` layer + repository file). */
-function configHashReader(gh: GitHubClient): (owner: string, repo: string) => Promise<string> {
-  const text = async (owner: string, repo: string): Promise<string | null> => {
-    try {
-      const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE, headers: { accept: "application/vnd.github.raw+json" } });
-      return typeof data === "string" ? data : null;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return null;
-      throw error;
-    }
-  };
-  return async (owner, repo) =>
-    resolveConfigCached([
-      { source: `${owner}/.github`, file: CONFIG_FILE, text: await text(owner, ".github"), isOrgLayer: true },
-      { source: `${owner}/${repo}`, file: CONFIG_FILE, text: await text(owner, repo), isOrgLayer: false },
-    ]).hash;
+  return pullRequestEvidenceLoader(gh, { appSlug: io.env.APP_SLUG ?? "soc2-guard", fingerprintKey: loadFingerprintKey(io.env, io.cwd), runId, now });
 }
 
 async function listTargets(gh: GitHubClient, parsed: ParsedArgs, archiveRepo: string | null): Promise<ReconcileTarget[] | string> {
   const org = stringFlag(parsed, "org");
   const repos = stringFlag(parsed, "repo");
-  if (org) {
-    const data = await gh.paginate("GET /orgs/{org}/repos", { org, type: "all", per_page: 100 });
-    // The archive repository's own commits are the evidence, not changes to record.
-    return data.filter((r) => `${org}/${r.name}`.toLowerCase() !== archiveRepo?.toLowerCase()).map((r) => ({ owner: org, repo: r.name, defaultBranch: r.default_branch ?? "main" }));
-  }
+  if (org) return organizationTargets(gh, org, archiveRepo?.toLowerCase().startsWith(`${org.toLowerCase()}/`) ? archiveRepo.split("/")[1]! : null);
   if (repos) {
     const targets: ReconcileTarget[] = [];
     for (const full of repos.split(",")) {
       const [owner, repo, extra] = full.trim().split("/");
       if (!owner || !repo || extra !== undefined) return `not OWNER/NAME: ${full}`;
-      const { data } = await gh.request("GET /repos/{owner}/{repo}", { owner, repo });
-      targets.push({ owner, repo, defaultBranch: data.default_branch });
+      targets.push(await repositoryTarget(gh, owner, repo));
     }
     return targets;
   }

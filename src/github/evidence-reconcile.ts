@@ -7,6 +7,9 @@ import type { EvidenceArchive } from "../evidence/archive.js";
 import { buildDirectPushRecord, buildPullRequestRecord, type EvidenceRecord } from "../evidence/record.js";
 import { reconcileRepository, type MissingPush, type Period, type PullRequestEvidenceLoader, type RepositoryReconciliation } from "../evidence/reconcile.js";
 import { loadRepositoryPopulation } from "./evidence-population.js";
+import { loadPullRequest } from "./facts-loader.js";
+import { loadConfig } from "./config-loader.js";
+import { evaluate } from "../verdict/evaluate.js";
 
 export interface ReconcileTarget {
   owner: string;
@@ -109,4 +112,29 @@ export async function reconcileArchive(input: ReconcileInput): Promise<Reconcile
     failed,
     repositories,
   };
+}
+
+/** The app's own facts loader and controls, evaluated now for a PR that merged without a record. */
+export function pullRequestEvidenceLoader(gh: GitHubClient, options: { appSlug: string; fingerprintKey: Uint8Array; runId: string; now: () => Date }): PullRequestEvidenceLoader {
+  return async (owner, repo, number) => {
+    const loaded = await loadPullRequest(gh, { owner, repo, number }, { appSlug: options.appSlug, withPatches: true, updateMergeCache: new Map(), now: options.now });
+    const verdict = evaluate(loaded.facts, loaded.resolved, { fingerprintKey: options.fingerprintKey, now: options.now().toISOString() }, options.runId);
+    return { facts: loaded.facts, results: verdict.results, resolved: loaded.resolved, exception: verdict.exception, exceptionApplied: verdict.exceptionApplied, mergeMethod: loaded.mergeMethod };
+  };
+}
+
+/** The config hash in force on the default branches (org `.github` layer + repository file). */
+export function configHashReader(gh: GitHubClient): (owner: string, repo: string) => Promise<string> {
+  return async (owner, repo) => (await loadConfig(gh, owner, repo)).hash;
+}
+
+/** Every repository of an organization, except the archive repository (its commits are the evidence). */
+export async function organizationTargets(gh: GitHubClient, org: string, archiveRepository: string | null): Promise<ReconcileTarget[]> {
+  const data = await gh.paginate("GET /orgs/{org}/repos", { org, type: "all", per_page: 100 });
+  return data.filter((r) => r.name.toLowerCase() !== archiveRepository?.toLowerCase()).map((r) => ({ owner: org, repo: r.name, defaultBranch: r.default_branch ?? "main" }));
+}
+
+export async function repositoryTarget(gh: GitHubClient, owner: string, repo: string): Promise<ReconcileTarget> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}", { owner, repo });
+  return { owner, repo, defaultBranch: data.default_branch };
 }
