@@ -2,6 +2,7 @@
 import { benchPullRequest } from "./pull-request.js";
 import { benchSecrets } from "./secrets.js";
 import { benchAudit } from "./audit.js";
+import { benchEvidence } from "./evidence.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -16,6 +17,10 @@ console.table([
 ]);
 console.log(`corpus: ${secrets.corpus.hits}/${secrets.corpus.positives} positives found, ${secrets.corpus.falseOnClean} findings on ${secrets.corpus.negatives} clean samples; real code: ${secrets.realCode.findings} findings in ${secrets.realCode.megabytes} MB`);
 final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePerMB: secrets.falsePerMB, mbPerSec: secrets.mbPerSec, secretlintMbPerSec: secrets.secretlintMbPerSec, secretlintRecall: secrets.secretlintRecall };
+
+const evidence = await benchEvidence();
+console.log(`\nEvidence, burst of merges into the archive repository: ${JSON.stringify(evidence)}`);
+final.evidence = { recordsPerCommit: evidence.recordsPerCommit, requestsPerRecord: evidence.requestsPerRecord, writeConflictsRetried: evidence.writeConflictsRetried };
 
 const audit = await benchAudit();
 console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${audit.coldRequestsPerRepo} counted requests per repository, warm ${audit.warmRequestsPerRepo} (${audit.seconds} s warm pass)`);
