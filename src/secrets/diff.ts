@@ -51,8 +51,8 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
   for (const chunk of chunks) {
     if (!chunk.trim()) continue;
     const header = chunk.split(/^(?=@@ )/m)[0] ?? "";
-    const plus = /^\+\+\+ (?:b\/)?(.+)$/m.exec(header)?.[1];
-    const minus = /^--- (?:a\/)?(.+)$/m.exec(header)?.[1];
+    const plus = /^\+\+\+ (?:b\/)?([^\t\n]+)/m.exec(header)?.[1]; // diff -u appends "\t<timestamp>"
+    const minus = /^--- (?:a\/)?([^\t\n]+)/m.exec(header)?.[1];
     const gitLine = /^diff --git a\/(.+?) b\/(.+)$/m.exec(header);
     const renameFrom = /^rename from (.+)$/m.exec(header)?.[1];
     const renameTo = /^rename to (.+)$/m.exec(header)?.[1];

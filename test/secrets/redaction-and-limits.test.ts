@@ -241,6 +241,11 @@ describe("diff input", () => {
     ]);
   });
 
+  it("reads diff -u headers that carry timestamps", () => {
+    const [file] = parseUnifiedDiff("diff --git a/x.env b/x.env\n--- a/x.env\t2026-01-01 10:00:00\n+++ b/x.env\t2026-01-02 10:00:00\n@@ -1 +1,2 @@\n a\n+b\n");
+    expect(file).toMatchObject({ path: "x.env", previousPath: null, status: "modified", added: [{ line: 2, text: "b" }] });
+  });
+
   it("reports files GitHub sent without a patch as not scanned, never as clean", () => {
     const facts = makeFacts({
       pr: {
