@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, typ
 import { configSchema } from "./schema.js";
 import type { ConfigProblem } from "./types.js";
 import { parseAuditConfig } from "../audit/config.js";
+import { LinearRegex } from "../secrets/linear-regex.js";
 
 /** A config file as written: every key optional. Validated against the schema. */
 export type ConfigFileContent = {
@@ -131,10 +132,12 @@ function checkRegexes(
   problem: (offset: number, key: string, message: string) => ConfigProblem,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const check = (segments: Array<string | number>, source: unknown): void => {
+  const check = (segments: Array<string | number>, source: unknown, linear: boolean): void => {
     if (typeof source !== "string") return;
     try {
-      new RegExp(source);
+      // Secret rules run on the linear-time engine, which has no lookarounds: refuse them here, with the line.
+      if (linear) new LinearRegex(source);
+      else new RegExp(source);
     } catch (error) {
       const node = doc.getIn(segments, true) as Node | undefined;
       problems.push(problem(node?.range?.[0] ?? 0, segments.join("."), `not a valid regular expression: ${(error as Error).message}`));
@@ -144,9 +147,9 @@ function checkRegexes(
     (s) => [s, s.length === 1 ? content.controls : content.minimums?.controls] as const,
   )) {
     const ticket = controls?.["change.ticket"]?.patterns;
-    if (Array.isArray(ticket)) ticket.forEach((p, i) => check([...scope, "change.ticket", "patterns", i], p));
+    if (Array.isArray(ticket)) ticket.forEach((p, i) => check([...scope, "change.ticket", "patterns", i], p, false));
     const rules = controls?.["secrets.diff"]?.rules;
-    if (Array.isArray(rules)) rules.forEach((r, i) => check([...scope, "secrets.diff", "rules", i, "regex"], (r as { regex?: unknown }).regex));
+    if (Array.isArray(rules)) rules.forEach((r, i) => check([...scope, "secrets.diff", "rules", i, "regex"], (r as { regex?: unknown }).regex, true));
   }
   return problems;
 }

@@ -87,6 +87,12 @@ describe("config resolution", () => {
     expect(problems).toEqual([expect.objectContaining({ line: 4, key: "controls.change.ticket.patterns.0" })]);
   });
 
+  it("refuses a secret rule the linear-time engine cannot run, at its line", () => {
+    const text = "controls:\n  secrets.diff:\n    rules:\n      - id: acme\n        regex: 'acme_(?=[a-z]{8})'\n        keywords: [acme_]\n";
+    const problems = resolveConfig([repo(text)]).problems;
+    expect(problems).toEqual([expect.objectContaining({ line: 5, key: "controls.secrets.diff.rules.0.regex", message: expect.stringMatching(/not a valid regular expression: lookarounds are not supported/) })]);
+  });
+
   it("keeps the org layer when only the repository file is broken", () => {
     const resolved = resolveConfig([org("controls:\n  review.approval: { approvals: 2 }\n"), repo("controls: [oops]\n")]);
     expect(resolved.config.controls["review.approval"].approvals).toBe(2);
