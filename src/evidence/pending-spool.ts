@@ -16,6 +16,8 @@ export interface SpooledAppendResult extends AppendResult {
 
 export class SpoolingArchive implements EvidenceArchive {
   private pending: EvidenceRecord[];
+  /** Ids an append is writing now: kept in the spool, not sent twice. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly inner: EvidenceArchive,
@@ -48,9 +50,12 @@ export class SpoolingArchive implements EvidenceArchive {
   }
 
   async append(records: EvidenceRecord[]): Promise<SpooledAppendResult> {
-    const batch = [...this.pending, ...records.filter((r) => !this.pending.some((p) => p.id === r.id))];
+    // Waiting records go first, except those another append is writing right now.
+    const batch = [...this.pending.filter((p) => !this.inFlight.has(p.id)), ...records.filter((r) => !this.pending.some((p) => p.id === r.id))];
+    if (batch.length === 0) return { written: [], duplicates: [], spooled: this.pending.length, problem: null };
     // Spool first: a crash or a concurrent failure while the write is in flight loses nothing.
     this.keep(batch);
+    for (const r of batch) this.inFlight.add(r.id);
     try {
       const result = await this.inner.append(batch);
       // Only what this write settled leaves the spool; records another append spooled meanwhile stay.
@@ -61,6 +66,8 @@ export class SpoolingArchive implements EvidenceArchive {
     } catch (error) {
       if (!isRetryable(error)) throw error;
       return { written: [], duplicates: [], spooled: this.pending.length, problem: (error as Error).message };
+    } finally {
+      for (const r of batch) this.inFlight.delete(r.id);
     }
   }
 

@@ -237,8 +237,11 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
       const duplicates: string[] = [];
       const fresh: EvidenceRecord[] = [];
       for (const record of records) {
-        if (fresh.some((r) => r.id === record.id) || this.knownIds.has(record.id) || state.archived.has(record.id)) {
+        if (this.knownIds.has(record.id) || state.archived.has(record.id)) {
           this.knownIds.add(record.id);
+          duplicates.push(record.id);
+        } else if (fresh.some((r) => r.id === record.id)) {
+          // Twice in this batch: written once. Not "known" yet — this commit may still be refused.
           duplicates.push(record.id);
         } else fresh.push(record);
       }

@@ -90,6 +90,13 @@ export class FakeArchiveRepository {
     return this.filesAt(this.head)!;
   }
 
+  /** Someone with write access pushes a commit that changes files (tampering, or a repair). */
+  pushChange(change: (files: Map<string, string>) => void): void {
+    const files = new Map(this.files());
+    change(files);
+    this.head = this.putCommit({ tree: this.putTree(files), parents: [this.head] });
+  }
+
   /** The archive's lines in shard order, as verify reads them. */
   lines(): StoredLine[] {
     const files = this.files();
