@@ -306,21 +306,82 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     return (await this.headOid()) !== expectedHeadOid;
   }
 
+  /**
+   * Every record line in chain order, and the ledger head. The shard paths come from the
+   * `records/` tree alone (never a recursive listing of the whole repository, which the id
+   * markers would push past GitHub's truncation limit); texts come SHARDS_PER_QUERY at a time.
+   */
   async read(): Promise<{ lines: StoredLine[]; head: LedgerHead | null }> {
-    const headSha = await this.headOid();
-    const repo = { owner: this.options.owner, repo: this.options.repo };
-    this.stats.requests += 2;
-    const { data: commit } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: headSha });
-    const { data: tree } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: commit.tree.sha, recursive: "1" });
-    const shards = tree.tree.filter((e) => e.type === "blob" && e.path?.startsWith("records/") && e.path.endsWith(".jsonl")).map((e) => e.path!).sort();
+    const level = (inner: string) => `object { ... on Tree { entries { name type ${inner} } } }`;
+    const data = await this.query<{ repository: { ref: { target: ({ oid: string; records: TreeLevel | null; head: BlobEntry | null }) | null } | null } | null }>(
+      `query ($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) {
+      target {
+        oid
+        ... on Commit {
+          head: file(path: "${HEAD_FILE}") { ${blobFields} }
+          records: file(path: "records") { ${level(level(level("")))} }
+        }
+      }
+    }
+  }
+}`,
+      { owner: this.options.owner, name: this.options.repo, ref: `refs/heads/${this.options.branch}` },
+    );
+    const target = data.repository?.ref?.target;
+    if (!target) throw this.missing();
+    const shards = shardPaths(target.records).sort();
     const lines: StoredLine[] = [];
-    for (const path of shards) {
-      const text = (await this.blobText({ oid: "", object: null }, path, headSha)) ?? "";
-      text.split("\n").forEach((line, i) => {
-        if (line.trim()) lines.push({ location: `${path}:${i + 1}`, text: line });
+    for (let start = 0; start < shards.length; start += SHARDS_PER_QUERY) {
+      const chunk = shards.slice(start, start + SHARDS_PER_QUERY);
+      const texts = await this.filesAt(target.oid, chunk);
+      chunk.forEach((path, i) => {
+        (texts[i] ?? "").split("\n").forEach((line, n) => {
+          if (line.trim()) lines.push({ location: `${path}:${n + 1}`, text: line });
+        });
       });
     }
-    const headText = tree.tree.some((e) => e.path === HEAD_FILE) ? await this.blobText({ oid: "", object: null }, HEAD_FILE, headSha) : null;
+    const headText = await this.blobText(target.head, HEAD_FILE, target.oid);
     return { lines, head: headText ? (JSON.parse(headText) as LedgerHead) : null };
   }
+
+  private async filesAt(commitOid: string, paths: string[]): Promise<Array<string | null>> {
+    const fields = paths.map((path, i) => `s${i}: file(path: ${JSON.stringify(path)}) { ${blobFields} }`).join("\n        ");
+    const data = await this.query<{ repository: { object: Record<string, BlobEntry | null> | null } | null }>(
+      `query ($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        ${fields}
+      }
+    }
+  }
+}`,
+      { owner: this.options.owner, name: this.options.repo, oid: commitOid },
+    );
+    const commit = data.repository?.object ?? {};
+    const texts: Array<string | null> = [];
+    for (let i = 0; i < paths.length; i++) texts.push(await this.blobText(commit[`s${i}`] ?? null, paths[i]!, commitOid));
+    return texts;
+  }
+}
+
+const SHARDS_PER_QUERY = 10;
+
+/** records/ → YYYY/ → MM/ → DD.jsonl, as GraphQL tree entries. */
+interface TreeLevel {
+  object: { entries?: Array<{ name: string; type: string } & Partial<TreeLevel>> } | null;
+}
+
+function shardPaths(records: TreeLevel | null): string[] {
+  const paths: string[] = [];
+  for (const year of records?.object?.entries ?? []) {
+    for (const month of year.object?.entries ?? []) {
+      for (const day of month.object?.entries ?? []) {
+        if (day.type === "blob" && day.name.endsWith(".jsonl")) paths.push(`records/${year.name}/${month.name}/${day.name}`);
+      }
+    }
+  }
+  return paths;
 }

@@ -1,6 +1,6 @@
 // An in-memory archive repository answering the way GitHub does: GraphQL reads of a
 // branch and its files, `createCommitOnBranch` refused (STALE_DATA) when `expectedHeadOid`
-// is no longer the head, and the REST reads `verify` uses (commits, trees, raw contents).
+// is no longer the head, and raw file contents over REST (for blobs GraphQL truncates).
 // One handler, two adapters: nock (tests — every request still passes the contract hook)
 // and a plain fetch (the bench, no HTTP stack).
 
@@ -24,6 +24,8 @@ export interface FakeArchiveOptions {
   missing?: boolean;
   /** The app may read but not write (Contents: read). */
   readOnly?: boolean;
+  /** GraphQL gives no text for blobs larger than this (GitHub truncates large blobs). */
+  truncateAbove?: number;
 }
 
 export class FakeArchiveRepository {
@@ -36,7 +38,7 @@ export class FakeArchiveRepository {
   private next = 0;
   private refUpdates = 0;
   private exists: boolean;
-  readonly requests = { total: 0, contentCreating: 0, graphql: 0, conflictsInjected: 0, staleRefused: 0 };
+  readonly requests = { total: 0, contentCreating: 0, graphql: 0, rawContents: 0, conflictsInjected: 0, staleRefused: 0 };
 
   constructor(private readonly options: FakeArchiveOptions = {}) {
     this.owner = options.owner ?? "acme";
@@ -125,20 +127,11 @@ export class FakeArchiveRepository {
     if (!this.exists || !path.startsWith(`${base}/`)) return { status: 404, body: { message: "Not Found" } };
     const rest = path.slice(base.length);
     let m: RegExpExecArray | null;
-    if (method === "GET" && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest))) {
-      const commit = this.commits.get(m[1]!);
-      return commit ? { status: 200, body: { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })) } } : { status: 404, body: { message: "Not Found" } };
-    }
     if (method === "GET" && (m = /^\/contents\/(.+)$/.exec(rest))) {
+      this.requests.rawContents++;
       const file = this.filesAt(url.searchParams.get("ref") ?? this.head)?.get(m[1]!);
       return file === undefined ? { status: 404, body: { message: "Not Found" } } : { status: 200, body: file, raw: true };
     }
-    if (method === "GET" && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
-      const files = this.trees.get(m[1]!);
-      if (!files) return { status: 404, body: { message: "Not Found" } };
-      return { status: 200, body: { sha: m[1], truncated: false, tree: [...files.keys()].map((p) => ({ path: p, type: "blob", mode: "100644", sha: "0".repeat(40) })) } };
-    }
-
     return { status: 404, body: { message: `fake archive: no route for ${method} ${rest}` } };
   }
 
@@ -167,14 +160,7 @@ export class FakeArchiveRepository {
 
   private commitNode(oid: string): unknown {
     const files = this.filesAt(oid)!;
-    return {
-      __typename: "Commit",
-      oid,
-      file: (a: { path: string }) => {
-        const text = files.get(a.path);
-        return text === undefined ? null : { oid: "0".repeat(40), object: { __typename: "Blob", text, isTruncated: false } };
-      },
-    };
+    return { __typename: "Commit", oid, file: (a: { path: string }) => treeEntry(files, a.path, this.options.truncateAbove ?? Infinity) };
   }
 
   private createCommitOnBranch(input: CommitInput): unknown {
@@ -211,6 +197,20 @@ export class FakeArchiveRepository {
     const [status, payload, headers] = toReply(answer);
     return new Response(typeof payload === "string" ? payload : JSON.stringify(payload), { status, headers });
   };
+}
+
+/** A TreeEntry for a file or a directory of the flat file map, as GitHub's GraphQL gives it. */
+function treeEntry(files: Map<string, string>, path: string, truncateAbove: number): unknown {
+  const name = path.split("/").pop()!;
+  const text = files.get(path);
+  if (text !== undefined) {
+    const truncated = Buffer.byteLength(text) > truncateAbove;
+    return { name, path, type: "blob", oid: "0".repeat(40), object: { __typename: "Blob", text: truncated ? text.slice(0, truncateAbove) : text, isTruncated: truncated } };
+  }
+  const prefix = `${path}/`;
+  const children = [...new Set([...files.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/")[0]!))].sort();
+  if (children.length === 0) return null;
+  return { name, path, type: "tree", oid: "0".repeat(40), object: { __typename: "Tree", entries: children.map((child) => treeEntry(files, `${prefix}${child}`, truncateAbove)) } };
 }
 
 interface CommitInput {

@@ -24,8 +24,8 @@ function record(n: number): EvidenceRecord {
 }
 
 /** Six records over two days (two shards), written one commit each. */
-async function archiveOfSix(): Promise<FakeArchiveRepository> {
-  const fake = new FakeArchiveRepository();
+async function archiveOfSix(options: { truncateAbove?: number } = {}): Promise<FakeArchiveRepository> {
+  const fake = new FakeArchiveRepository(options);
   fake.intercept(nock(API));
   let day = "2026-11-02";
   const writer = new GitHubRepositoryArchive(client(), { owner: "acme", repo: "compliance-evidence", branch: "main", pacer: idle(), now: () => new Date(`${day}T12:00:00Z`) });
@@ -57,6 +57,14 @@ describe("soc2-guard verify --repo (the archive repository)", () => {
     const cli = io();
     expect(await verify(args, cli)).toBe(0);
     expect(cli.out.join("")).toMatch(/^ok: 6 records intact in acme\/compliance-evidence@main; chain head [0-9a-f]{64}\n$/);
+  });
+
+  it("reads shards GitHub's GraphQL truncates through the raw contents API", async () => {
+    const fake = await archiveOfSix({ truncateAbove: 2_000 });
+    const cli = io();
+    expect(await verify(args, cli)).toBe(0);
+    expect(cli.out.join("")).toMatch(/^ok: 6 records intact/);
+    expect(fake.requests.rawContents).toBeGreaterThan(0);
   });
 
   it("names an edited record", async () => {
