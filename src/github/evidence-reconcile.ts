@@ -11,6 +11,8 @@ import { loadPullRequest } from "./facts-loader.js";
 import { loadConfig } from "./config-loader.js";
 import { evaluate } from "../verdict/evaluate.js";
 
+const BACKFILL_CHUNK = 100;
+
 export interface ReconcileTarget {
   owner: string;
   repo: string;
@@ -102,13 +104,17 @@ export async function reconcileArchive(input: ReconcileInput): Promise<Reconcile
       for (const push of result.missingPushes) backfill.push(pushRecord(target, push, configHash, meta));
     }
   }
-  // One append: the archive writes the whole backfill as one commit (or a few).
-  const written = backfill.length > 0 ? await archive.append(backfill) : { written: [], duplicates: [] };
+  // A few large appends: one commit per BACKFILL_CHUNK records, not one per record.
+  const added: string[] = [];
+  for (let start = 0; start < backfill.length; start += BACKFILL_CHUNK) {
+    const result = await archive.append(backfill.slice(start, start + BACKFILL_CHUNK));
+    added.push(...result.written.map((r) => r.id));
+  }
   return {
     period,
     population: repositories.reduce((n, r) => n + r.population, 0),
     found: repositories.reduce((n, r) => n + r.found, 0),
-    added: written.written.map((r) => r.id),
+    added,
     failed,
     repositories,
   };
