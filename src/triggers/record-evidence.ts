@@ -36,6 +36,24 @@ export async function recordMergedPullRequest(gh: GitHubClient, log: Logger, ser
   });
   const result = await archive.append([record]);
   logArchiveResult(log, archive.description, record.id, result);
+  // Say it where the engineers look too: on the merged PR's check run.
+  if (result.spooled > 0 && loaded.ownCheckRun) {
+    await noteArchiveProblem(gh, ref, loaded.ownCheckRun.id, verdict.title, verdict.summary, archive.description, result.problem ?? "unknown problem").catch((error: unknown) => {
+      log.warn({ err: String((error as Error).message) }, "could not add the archive problem to the check run");
+    });
+  }
+}
+
+async function noteArchiveProblem(gh: GitHubClient, ref: { owner: string; repo: string }, checkRunId: number, title: string, summary: string, where: string, problem: string): Promise<void> {
+  await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: ref.owner,
+    repo: ref.repo,
+    check_run_id: checkRunId,
+    output: {
+      title,
+      summary: `> [!WARNING]\n> The evidence record for this merge could not be written to ${where}: ${problem}\n> It is kept and will be written on the next attempt; nothing is lost.\n\n${summary}`.slice(0, 65_000),
+    },
+  });
 }
 
 export async function recordPush(gh: GitHubClient, log: Logger, services: AppServices, push: PushEvent & { created: boolean; deleted: boolean; defaultBranch: string; owner: string; repo: string }, deliveryId: string): Promise<void> {

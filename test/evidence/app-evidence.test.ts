@@ -209,3 +209,27 @@ describe("verify", () => {
   });
 });
 
+
+describe("archive unavailable", () => {
+  it("keeps the record, and says so in the logs and on the merged PR's check run", async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), "spool-"));
+    const logs: string[] = [];
+    const app = createTestApp(
+      createServices({ appSlug: async () => "soc2-guard", fingerprintKey: new Uint8Array(32).fill(7), now: () => new Date("2026-11-02T12:40:00Z") }, { spoolDir }),
+      { logLines: logs },
+    );
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, { ...merged, checks: [...merged.checks!, { name: "soc2-guard", app: "soc2-guard", status: "COMPLETED", conclusion: "SUCCESS", id: 777 }] }, { permissions: { "octo-reviewer": "write" } });
+    // The archive repository does not exist.
+    scope.post("/graphql", (b: { query?: string }) => !String(b.query).includes("PullRequestFacts")).optionally().times(5).reply(200, { data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a Repository with the name 'Codertocat/compliance-evidence'." }] });
+    scope.get(/\/repos\/Codertocat\/compliance-evidence\/.*/).optionally().times(10).reply(404, { message: "Not Found" });
+    let note = "";
+    scope.patch("/repos/Codertocat/Hello-World/check-runs/777").reply(200, (_u, body) => ((note = (body as { output: { summary: string } }).output.summary), { id: 777 }));
+    await app.receive("pull_request", mergedPayload());
+    expect(note).toMatch(/^> \[!WARNING\]\n> The evidence record for this merge could not be written to Codertocat\/compliance-evidence/);
+    expect(note).toContain("nothing is lost");
+    expect(logs.join("")).toContain("evidence could not be archived; kept for retry");
+    const spooled = readdirSync(spoolDir).map((f) => readFileSync(join(spoolDir, f), "utf8")).join("");
+    expect(spooled).toContain(`Codertocat/Hello-World#2@${MERGE}`);
+  });
+});
