@@ -17,6 +17,7 @@ import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./triggers/work-tracker.js";
 import { forEachOrganizationInstallation, scheduleDaily } from "./triggers/installations.js";
+import { reconcileOrganization } from "./triggers/reconcile-daily.js";
 
 export interface AppOptions {
   services?: AppServices;
@@ -168,14 +169,15 @@ export function createApp(options: AppOptions = {}) {
     };
     const ownChange = async (payload: unknown) => isOwnChange(payload as never, await services.appSlug());
 
-    // The daily pass: every organization's settings (2FA changes send no event), and any
-    // evidence still waiting in the spool. Only in a running server, never in tests.
+    // The daily pass: evidence reconciliation (and the spool), then every organization's
+    // settings (2FA changes send no event). Only in a running server, never in tests.
     if (background && process.env.SOC2_GUARD_DAILY !== "off") {
       scheduleDaily(async () => {
         await forEachOrganizationInstallation(
           app,
           async (gh, org) => {
             installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter] });
+            await reconcileOrganization(gh, app.log, services, org);
             await runAudit(gh, app.log, services, { org, allowFix: true });
           },
           (org, error) => app.log.error({ org, err: describeError(error) }, "daily audit failed"),
