@@ -9,6 +9,7 @@ import { KeyedSerializer } from "./serializer.js";
 import type { GitHubClient } from "../github/client.js";
 import type { ArchiveConfig } from "../config/types.js";
 import { SpoolingArchive } from "../evidence/pending-spool.js";
+import { BatchingArchive } from "../evidence/batching-archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
 import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
@@ -52,7 +53,8 @@ export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick
           ? new LocalDirectoryArchive(location.archiveDir, now)
           : new GitHubRepositoryArchive(gh, { owner, repo: config.repository, branch: config.branch, now });
         const spool = location.spoolDir ? `${location.spoolDir}/${key.replace(/[^A-Za-z0-9._-]/g, "_")}.jsonl` : null;
-        archive = new SpoolingArchive(inner, spool);
+        // Batching: merges that arrive while a write is in flight share the next commit.
+        archive = new SpoolingArchive(new BatchingArchive(inner), spool);
         archives.set(key, archive);
       }
       return archive;

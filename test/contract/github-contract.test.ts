@@ -48,3 +48,12 @@ describe("the GitHub contract hook", () => {
     for (const query of [PULL_REQUEST_FACTS, MORE_COMMITS, MORE_FILES]) expect(checkGraphqlRequest({ query })).toBeNull();
   });
 });
+
+describe("multi-segment path parameters", () => {
+  it("matches a git ref with slashes, defined by reference", async () => {
+    const { checkRestRequest } = await import("../helpers/github-contract.js");
+    expect(checkRestRequest("GET", "/repos/acme/evidence/git/ref/heads/main", undefined)).toBeNull();
+    expect(checkRestRequest("PATCH", "/repos/acme/evidence/git/refs/heads/main", { sha: "a".repeat(40), force: false })).toBeNull();
+    expect(checkRestRequest("GET", "/repos/acme/api/contents/.github/soc2-guard.yml", undefined)).toBeNull();
+  });
+});

@@ -53,9 +53,11 @@ function loadOperations(): Operation[] {
   for (const [template, item] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (method === "parameters") continue;
-      const multi = new Set(
-        ((op.parameters as Json[] | undefined) ?? []).filter((p) => p["x-multi-segment"] === true).map((p) => String(p.name)),
+      // Parameters may be inline or `$ref`s to components/parameters (e.g. git-ref-only).
+      const parameters = ((op.parameters as Json[] | undefined) ?? []).map((p) =>
+        typeof p.$ref === "string" ? ((spec.components as Json | undefined)?.parameters as Record<string, Json> | undefined)?.[p.$ref.split("/").pop()!] ?? p : p,
       );
+      const multi = new Set(parameters.filter((p) => p["x-multi-segment"] === true).map((p) => String(p.name)));
       const pattern = new RegExp(
         `^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}|\{([^}]+)\}/g, (_m, a: string, b: string) => (multi.has(a ?? b) ? "(.+)" : "([^/]+)"))}$`,
       );
