@@ -11,6 +11,7 @@
 //
 // So a cold pass costs ~1/100 + 1/25 requests per repository plus four, a warm one ~1/25.
 
+import { PROTECTION_RULE_FIELDS } from "./queries.js";
 import type { GitHubClient } from "./client.js";
 import { classicFromGraphql, type GqlProtectionRule } from "./facts-loader.js";
 import { combineBranchRules, fromClassicProtection, rulesetParts, type BypassActor, type RulesetDetails } from "../rules/branch-rules.js";
@@ -66,18 +67,7 @@ const REPOSITORY_FIELDS = `
   defaultBranchRef {
     name
     branchProtectionRule {
-      pattern
-      requiresApprovingReviews
-      requiredApprovingReviewCount
-      dismissesStaleReviews
-      requiresCodeOwnerReviews
-      requireLastPushApproval
-      requiresStatusChecks
-      requiredStatusCheckContexts
-      requiresStrictStatusChecks
-      allowsForcePushes
-      allowsDeletions
-      isAdminEnforced
+      ${PROTECTION_RULE_FIELDS}
       bypassPullRequestAllowances(first: 50) { nodes { actor { __typename ... on User { login } ... on Team { slug } ... on App { slug } } } }
     }
     rules(first: 100) {

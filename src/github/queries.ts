@@ -6,6 +6,32 @@
 
 export const CONFIG_FILE = ".github/soc2-guard.yml";
 
+/** The classic protection fields we evaluate (the PR gate and the org audit read the same ones). */
+export const PROTECTION_RULE_FIELDS = /* GraphQL */ `
+  pattern
+  requiresApprovingReviews
+  requiredApprovingReviewCount
+  dismissesStaleReviews
+  requiresCodeOwnerReviews
+  requireLastPushApproval
+  requiresStatusChecks
+  requiredStatusCheckContexts
+  requiresStrictStatusChecks
+  allowsForcePushes
+  allowsDeletions
+  isAdminEnforced
+`;
+
+const COMMIT_FIELDS = /* GraphQL */ `
+  fragment CommitFields on Commit {
+    oid
+    message
+    parents(first: 2) { nodes { oid } }
+    author { user { login } }
+    committer { user { login } }
+  }
+`;
+
 export const PULL_REQUEST_FACTS = /* GraphQL */ `
   query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
     repository(owner: $owner, name: $repo) {
@@ -71,20 +97,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
           }
         }
         baseRef {
-          branchProtectionRule {
-            pattern
-            requiresApprovingReviews
-            requiredApprovingReviewCount
-            dismissesStaleReviews
-            requiresCodeOwnerReviews
-            requireLastPushApproval
-            requiresStatusChecks
-            requiredStatusCheckContexts
-            requiresStrictStatusChecks
-            allowsForcePushes
-            allowsDeletions
-            isAdminEnforced
-          }
+          branchProtectionRule { ${PROTECTION_RULE_FIELDS} }
           target {
             ... on Commit {
               codeownersGithub: file(path: ".github/CODEOWNERS") { object { ... on Blob { text } } }
@@ -105,14 +118,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
       }
     }
   }
-
-  fragment CommitFields on Commit {
-    oid
-    message
-    parents(first: 2) { nodes { oid } }
-    author { user { login } }
-    committer { user { login } }
-  }
+  ${COMMIT_FIELDS}
 `;
 
 export const MORE_COMMITS = /* GraphQL */ `
@@ -121,19 +127,12 @@ export const MORE_COMMITS = /* GraphQL */ `
       pullRequest(number: $number) {
         commits(first: 100, after: $after) {
           pageInfo { hasNextPage endCursor }
-          nodes {
-            commit {
-              oid
-              message
-              parents(first: 2) { nodes { oid } }
-              author { user { login } }
-              committer { user { login } }
-            }
-          }
+          nodes { commit { ...CommitFields } }
         }
       }
     }
   }
+  ${COMMIT_FIELDS}
 `;
 
 export const MORE_FILES = /* GraphQL */ `
