@@ -71,12 +71,12 @@ function reconciliationLine(s: ExportSummary): string {
 function sealSection(s: ExportSummary, verifyArgs: string): string[] {
   const { seal, headAtPeriodEnd, chainCheck } = s.ledger;
   const lines: string[] = [];
-  if (seal) lines.push(`The hash chain through the last record of the period seals it: \`${seal.hash}\` (record \`${cell(seal.recordId)}\` at \`${seal.location}\`).`);
+  if (seal) lines.push(`The hash chain through the last record of the period seals it: \`${seal.hash}\` (record \`${cell(seal.recordId)}\`).`);
   else lines.push("No record belongs to this period, so nothing is sealed by it.");
   if (headAtPeriodEnd) lines.push(`Ledger head when the period ended: \`${headAtPeriodEnd.hash}\` (\`${cell(headAtPeriodEnd.recordId)}\`).`);
   lines.push(
     "",
-    `To check that no record was changed, removed or reordered since, run \`npx soc2-guard verify ${verifyArgs}\`: it recomputes every hash and link and names the first broken record; then confirm the line at \`${seal?.location ?? headAtPeriodEnd?.location ?? "records/…"}\` still carries the hash above.`,
+    `To check that no record was changed, removed or reordered since, run \`npx soc2-guard verify ${verifyArgs}\`: it recomputes every hash and link and names the first broken record; then confirm that record \`${cell(seal?.recordId ?? headAtPeriodEnd?.recordId ?? "…")}\` still carries the hash above (\`grep\` its id in \`records/\`).`,
   );
   if (chainCheck.problem) lines.push("", `⚠️ **The export found a problem in the chain:** ${cell(chainCheck.problem)}. Run verify before relying on this export.`);
   return lines;

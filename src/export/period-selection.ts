@@ -14,18 +14,18 @@ import { exceptionRows, type ExceptionRow } from "./exception-row.js";
 export interface ChainPoint {
   hash: string;
   recordId: string;
-  /** Where the record is stored, e.g. records/2026/11/30.jsonl:12. */
-  location: string;
 }
 
 export interface ChainCheck {
-  linesRead: number;
+  /** Records checked: the lines read plus records this run appended. */
+  recordsChecked: number;
   /** The first problem seen in the lines read, or null. `soc2-guard verify` checks the whole chain. */
   problem: string | null;
 }
 
 /** What reconciliation needs to know of every record read (not only the period's). */
 export interface RecordedChange {
+  id: string;
   repository: string;
   kind: SealedRecord["kind"];
   pullNumber: number | null;
@@ -74,18 +74,18 @@ export class PeriodSelector {
   private headAtPeriodEnd: ChainPoint | null = null;
   private seal: ChainPoint | null = null;
   private prev: string | null = null;
-  private linesRead = 0;
+  private recordsChecked = 0;
   private problem: string | null = null;
 
   constructor(private readonly options: SelectionOptions) {}
 
   /** One stored line, in chain order. */
   addLine(line: StoredLine): void {
-    this.linesRead++;
     let record: SealedRecord;
     try {
       record = JSON.parse(line.text) as SealedRecord;
     } catch {
+      this.recordsChecked++;
       this.problem ??= `${line.location}: not valid JSON`;
       return;
     }
@@ -94,18 +94,20 @@ export class PeriodSelector {
 
   /** A sealed record, in chain order (a line read, or a record this run just appended). */
   addRecord(record: SealedRecord, location: string, options: { appendedNow?: boolean } = {}): void {
+    this.recordsChecked++;
     if (recordHash(record) !== record.hash) this.problem ??= `${location}: ${record.id} does not match its hash (edited after it was sealed)`;
     // The first line read links to a record before the window; records appended now may
     // follow records another writer appended meanwhile.
     else if (this.prev !== null && record.prev !== this.prev && !options.appendedNow) this.problem ??= `${location}: ${record.id} does not link to the record before it`;
     this.prev = record.hash;
     this.recorded.push({
+      id: record.id,
       repository: record.repository,
       kind: record.kind,
       pullNumber: record.pullRequest?.number ?? null,
       pushShas: record.push ? [record.push.after, ...record.push.commits.map((c) => c.sha)] : [],
     });
-    const point = { hash: record.hash, recordId: record.id, location };
+    const point = { hash: record.hash, recordId: record.id };
     if (record.collectedAt < this.options.period.until) this.headAtPeriodEnd = point;
     if (!belongsToPeriod(record, this.options)) return;
     if (this.seenIds.has(record.id)) {
@@ -132,7 +134,7 @@ export class PeriodSelector {
       controls: this.controls,
       headAtPeriodEnd: this.headAtPeriodEnd,
       seal: this.seal,
-      chain: { linesRead: this.linesRead, problem: this.problem },
+      chain: { recordsChecked: this.recordsChecked, problem: this.problem },
       recorded: this.recorded,
     };
   }

@@ -18,18 +18,21 @@ export interface Backfill {
 export interface ExportReconciliation {
   population: number;
   written: SealedRecord[];
+  /** Backfilled records another writer (a racing replica) had already archived: re-read the period. */
+  archivedByOthers: number;
   /** Changes still without a record, with why (no backfill configured, loader failed, dry run). */
   missing: Array<{ change: string; reason: string }>;
 }
 
 /**
- * The comparison reads only `kind`, `repository`, `pullRequest.number` and `push`'s shas of
+ * The comparison reads only `id`, `kind`, `repository`, `pullRequest.number` and `push`'s shas of
  * each record: the selection keeps just those, so the archive is not held in memory.
  */
 function asRecords(recorded: RecordedChange[]): EvidenceRecord[] {
   return recorded.map(
     (r) =>
       ({
+        id: r.id,
         kind: r.kind,
         repository: r.repository,
         pullRequest: r.pullNumber === null ? null : { number: r.pullNumber },
@@ -94,5 +97,5 @@ export async function reconcileForExport(input: {
   // A spooling archive keeps what it could not write for later: still missing from this export.
   const landed = new Set([...result.written.map((r) => r.id), ...result.duplicates]);
   for (const r of backfilled) if (!landed.has(r.id)) missing.push({ change: r.id, reason: "backfilled but not yet written: the archive is unavailable" });
-  return { population, written: result.written, missing };
+  return { population, written: result.written, archivedByOthers: result.duplicates.length, missing };
 }

@@ -99,8 +99,12 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     populations = await loadPopulations(deps.gh, repos, period);
   }
   const periodCommits = new Map([...populations].map(([repo, p]) => [repo.toLowerCase(), new Set(p.line.map((c) => c.sha))]));
-  const selector = new PeriodSelector({ period, periodCommits });
-  for await (const line of store.periodLines(period, now)) selector.addLine(line);
+  const readPeriod = async (): Promise<PeriodSelector> => {
+    const selector = new PeriodSelector({ period, periodCommits });
+    for await (const line of store.periodLines(period, now)) selector.addLine(line);
+    return selector;
+  };
+  let selector = await readPeriod();
 
   let reconciliation: ReconciliationCounts = { ran: false, reason: "no GitHub access: the records were exported without comparing them with GitHub" };
   let missing: Array<{ change: string; reason: string }> = [];
@@ -115,7 +119,9 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
       now: deps.now,
       dryRun,
     });
-    for (const record of reconciled.written) selector.addRecord(record, `appended by this export (${record.collectedAt})`, { appendedNow: true });
+    // Another replica archived the same backfill first: its records are in the chain, not in our hands.
+    if (reconciled.archivedByOthers > 0) selector = await readPeriod();
+    else for (const record of reconciled.written) selector.addRecord(record, `appended by this export (${record.collectedAt})`, { appendedNow: true });
     population = reconciled.population;
     missing = reconciled.missing;
     if (reconciled.written.length > 0) deps.log.info(`export ${period.label}: backfilled ${reconciled.written.length} missing record(s)`);
@@ -134,7 +140,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     archive: store.description,
     repositories: repos.map((r) => `${r.owner}/${r.repo}`),
     excludedRepositories: excluded,
-    shardsRead: store.shardsRead,
+    shardsRead: [...new Set(store.shardsRead)],
   });
   const paths = EXPORT_FILES.map((f) => `${exportDirectory(period)}/${f}`);
 

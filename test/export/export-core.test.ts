@@ -110,10 +110,10 @@ describe("export of the fixture month", () => {
       "acme/api #13",
       "acme/api #14",
     ]);
-    expect(selected.chain).toEqual({ linesRead: 8, problem: null });
+    expect(selected.chain).toEqual({ recordsChecked: 8, problem: null });
     const records = readArchiveDirectory((await fixtureArchive()).dir).lines.map((l) => JSON.parse(l.text) as { id: string; hash: string });
     // #14 was recorded after #6 (December): the seal is #14's hash, the head at the period's end #13's.
-    expect(selected.seal).toMatchObject({ recordId: records[7]!.id, hash: records[7]!.hash, location: "records/2026/12/01.jsonl:2" });
+    expect(selected.seal).toMatchObject({ recordId: records[7]!.id, hash: records[7]!.hash });
     expect(selected.headAtPeriodEnd).toMatchObject({ recordId: records[5]!.id, hash: records[5]!.hash });
     expect(selected.controls).toEqual({ "review.approval": { pass: 4, fail: 2 }, "ci.passing": { pass: 3, fail: 2 } });
   });
