@@ -1,0 +1,137 @@
+// Starts the real soc2-guard app the way `probot run` does — Probot's own `Server` with
+// `Probot.defaults(...)` built from the same environment variables (APP_ID, PRIVATE_KEY,
+// WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL) — pointed at a sandbox as a GitHub Enterprise
+// base URL. Shared by the demo, the end-to-end tests and the soak.
+
+import { createServer } from "node:net";
+import { pino, type Logger } from "pino";
+import { Probot, ProbotOctokit, Server } from "probot";
+import { createApp } from "../app.js";
+import { WorkTracker } from "../triggers/work-tracker.js";
+import type { GitHubSandbox } from "./server.js";
+
+export interface AppServerOptions {
+  /** Evidence archive directory (ARCHIVE_DIR); absent → the org's archive repository on the sandbox. */
+  archiveDir?: string;
+  /** Where records wait when the archive cannot take them (SOC2_GUARD_SPOOL_DIR). */
+  spoolDir: string;
+  /** 64 hex characters (SOC2_GUARD_FINGERPRINT_KEY); a fixed test key when absent. */
+  fingerprintKey?: string;
+  /** Retries for 5xx (Probot's default is 3); base delay in ms. */
+  retries?: number;
+  retryBaseMs?: number;
+  log?: Logger;
+}
+
+export interface RunningApp {
+  server: Server;
+  tracker: WorkTracker;
+  webhookUrl: string;
+  /** The environment the app was started with (as `probot run` would read it). */
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (Probot's Server treats port 0 as "use 3000"). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The Octokit options for a sandbox: Probot's throttling stays on (it handles secondary
+ * rate limits with retry-after), but without the 1 s pause between writes — the sandbox
+ * has no content-creation limits to respect — and retries wait milliseconds, not seconds.
+ */
+export function sandboxOctokit(options: { retries?: number; retryBaseMs?: number } = {}): typeof ProbotOctokit {
+  const immediate = { key: () => ({ schedule: <T>(_options: unknown, fn: () => Promise<T>) => fn() }) };
+  return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+    ...o,
+    retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 50 },
+    throttle: { ...(o.throttle as object), write: immediate, notifications: immediate, search: immediate, retryAfterBaseValue: 100 },
+  })) as typeof ProbotOctokit;
+}
+
+export async function startAppServer(sandbox: GitHubSandbox, options: AppServerOptions): Promise<RunningApp> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    APP_ID: String(sandbox.appId),
+    PRIVATE_KEY: sandbox.privateKey,
+    WEBHOOK_SECRET: sandbox.webhookSecret,
+    GHE_HOST: sandbox.host,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    SOC2_GUARD_SPOOL_DIR: options.spoolDir,
+    SOC2_GUARD_FINGERPRINT_KEY: options.fingerprintKey ?? "0f".repeat(32),
+    SOC2_GUARD_DAILY: "off",
+    ...(options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {}),
+  };
+  // createApp() reads its settings from the environment when it is loaded, as in production.
+  const saved: Record<string, string | undefined> = {};
+  for (const key of ["ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "APP_SLUG"]) saved[key] = process.env[key];
+  for (const key of Object.keys(saved)) delete process.env[key];
+  Object.assign(process.env, { SOC2_GUARD_SPOOL_DIR: env.SOC2_GUARD_SPOOL_DIR, SOC2_GUARD_FINGERPRINT_KEY: env.SOC2_GUARD_FINGERPRINT_KEY, SOC2_GUARD_DAILY: "off" }, options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {});
+
+  const log = options.log ?? pino({ level: "silent" });
+  const tracker = new WorkTracker();
+  const server = new Server({
+    host: env.HOST,
+    port,
+    log,
+    enableStaticFiles: false,
+    Probot: Probot.defaults({
+      appId: Number(env.APP_ID),
+      privateKey: env.PRIVATE_KEY,
+      secret: env.WEBHOOK_SECRET,
+      baseUrl: `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3`,
+      log,
+      Octokit: sandboxOctokit(options),
+    }),
+  });
+  try {
+    // Background mode, as in production: the webhook is answered at once, the work follows.
+    await server.load(createApp({ background: true, tracker }));
+    await server.start();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  sandbox.setWebhookUrl(webhookUrl);
+  return {
+    server,
+    tracker,
+    webhookUrl,
+    env,
+    stop: async () => {
+      await tracker.idle();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Waits until nothing moves: no webhook delivery in flight and no app work pending, twice
+ * in a row (work causes deliveries, deliveries cause work).
+ */
+export async function settle(sandbox: GitHubSandbox, app: RunningApp, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 2) {
+    if (Date.now() > deadline) throw new Error(`sandbox did not settle within ${timeoutMs} ms`);
+    const before = sandbox.deliveries.length + sandbox.requests.length;
+    await sandbox.idle();
+    await app.tracker.idle();
+    await new Promise((r) => setTimeout(r, 15));
+    quiet = sandbox.deliveries.length + sandbox.requests.length === before ? quiet + 1 : 0;
+  }
+}
