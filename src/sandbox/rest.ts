@@ -513,7 +513,7 @@ export class SandboxRest {
       const issueLike = this.shapes.issue(repo, { id: p.id, number: p.number, title: p.title, body: p.body, labels: p.labels, state: p.state, stateReason: null, user: p.author, createdAt: p.createdAt, updatedAt: p.updatedAt, closedAt: p.closedAt, comments: [] });
       return { ...issueLike, score: 1, pull_request: { url: `${this.shapes.apiUrl}/repos/${repo.owner}/${repo.name}/pulls/${p.number}`, html_url: null, diff_url: null, patch_url: null } };
     });
-    return { status: 200, body: { total_count: items.length, incomplete_results: false, items } };
+    return { status: 200, body: { total_count: items.length, incomplete_results: false, search_type: "lexical", items } };
   }
 
   private tree(repo: Repo, sha: string, status = 200): RestResponse {
