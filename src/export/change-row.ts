@@ -50,9 +50,13 @@ export const CHANGES_HEADER = [
   "link",
 ] as const;
 
-/** When a change landed, as far as its record tells. */
-export function landedAt(record: SealedRecord): string {
-  return record.pullRequest?.mergedAt ?? record.collectedAt;
+/**
+ * When a change landed: the merge time; for a push, the commit time GitHub shows on the
+ * default branch when known (a push backfilled late was collected long after it landed),
+ * else when its webhook was recorded.
+ */
+export function landedAt(record: SealedRecord, pushCommittedAt?: string): string {
+  return record.pullRequest?.mergedAt ?? pushCommittedAt ?? record.collectedAt;
 }
 
 export function pushLink(repository: string, push: NonNullable<SealedRecord["push"]>): string {
@@ -69,7 +73,7 @@ export function exceptionKind(record: SealedRecord): ExceptionKind | null {
   return null;
 }
 
-export function changeRow(record: SealedRecord): ChangeRow {
+export function changeRow(record: SealedRecord, pushCommittedAt?: string): ChangeRow {
   const pr = record.pullRequest;
   const push = record.push;
   const newest = push?.commits[push.commits.length - 1];
@@ -85,7 +89,7 @@ export function changeRow(record: SealedRecord): ChangeRow {
     independentApproval: record.flags.independentApproval,
     ciPassed: record.flags.ciPassed,
     mergedBy: pr ? (pr.mergedBy ?? "") : (push?.pusher ?? ""),
-    mergedAt: landedAt(record),
+    mergedAt: landedAt(record, pushCommittedAt),
     exception: exceptionKind(record),
     secretFindings: record.secrets.findings.length,
     collectedLate: record.collectedLate,

@@ -3,7 +3,7 @@
 // and secrets suppressed inline with `soc2-guard:allow`.
 
 import type { SealedRecord } from "../evidence/record.js";
-import { changeRow, exceptionKind, landedAt } from "./change-row.js";
+import { changeRow, exceptionKind } from "./change-row.js";
 import type { CsvValue } from "./csv.js";
 
 export type ExceptionType = "unapproved-merge" | "direct-push" | "emergency-change" | "secret-suppressed";
@@ -48,9 +48,9 @@ export interface ReviewIssueState {
   closedAt: string | null;
 }
 
-export function exceptionRows(record: SealedRecord): ExceptionRow[] {
-  const row = changeRow(record);
-  const base = { repository: row.repository, change: row.change, title: row.title, when: landedAt(record), link: row.link, recordId: row.recordId, recordHash: row.recordHash };
+export function exceptionRows(record: SealedRecord, pushCommittedAt?: string): ExceptionRow[] {
+  const row = changeRow(record, pushCommittedAt);
+  const base = { repository: row.repository, change: row.change, title: row.title, when: row.mergedAt, link: row.link, recordId: row.recordId, recordHash: row.recordHash };
   const rows: ExceptionRow[] = [];
   const kind = exceptionKind(record);
   if (kind === "direct-push") {

@@ -27,8 +27,14 @@ export function cell(text: string): string {
     .replace(/[\r\n]+/g, " ")
     .replace(/\|/g, "\\|")
     .replace(/</g, "&lt;")
-    .replace(/@/g, "@\u200b")
+    // GitHub mentions only an @ that follows a non-word character; `id@sha` stays as it is.
+    .replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])/g, "$1@\u200b")
     .slice(0, 200);
+}
+
+/** Inline code (ids, hashes, logins): never a mention, copied exactly. */
+export function code(text: string): string {
+  return `\`${text.replace(/[`\r\n|]/g, " ").slice(0, 200)}\``;
 }
 
 const link = (text: string, url: string | null): string => (url ? `[${cell(text)}](${url})` : cell(text));
@@ -56,7 +62,7 @@ function exceptionTable(exceptions: ExceptionRow[]): string[] {
     "|---|---|---|---|---|---|",
     ...exceptions.map(
       (e) =>
-        `| ${e.type} | ${link(`${e.repository}${e.change.startsWith("#") ? "" : " "}${e.change}`, e.link)} | ${e.who ? `\`${cell(e.who)}\`` : "—"} | ${e.when.slice(0, 16).replace("T", " ")} | ${e.reviewIssueUrl ? link(e.reviewStatus, e.reviewIssueUrl) : cell(e.reviewStatus)}${isOpen(e.reviewStatus) ? " ⚠️" : ""} | \`${cell(e.recordId)}\` |`,
+        `| ${e.type} | ${link(`${e.repository}${e.change.startsWith("#") ? "" : " "}${e.change}`, e.link)} | ${e.who ? code(e.who) : "—"} | ${e.when.slice(0, 16).replace("T", " ")} | ${e.reviewIssueUrl ? link(e.reviewStatus, e.reviewIssueUrl) : cell(e.reviewStatus)}${isOpen(e.reviewStatus) ? " ⚠️" : ""} | ${code(e.recordId)} |`,
     ),
   ];
 }
@@ -71,12 +77,12 @@ function reconciliationLine(s: ExportSummary): string {
 function sealSection(s: ExportSummary, verifyArgs: string): string[] {
   const { seal, headAtPeriodEnd, chainCheck } = s.ledger;
   const lines: string[] = [];
-  if (seal) lines.push(`The hash chain through the last record of the period seals it: \`${seal.hash}\` (record \`${cell(seal.recordId)}\`).`);
+  if (seal) lines.push(`The hash chain through the last record of the period seals it: \`${seal.hash}\` (record ${code(seal.recordId)}).`);
   else lines.push("No record belongs to this period, so nothing is sealed by it.");
-  if (headAtPeriodEnd) lines.push(`Ledger head when the period ended: \`${headAtPeriodEnd.hash}\` (\`${cell(headAtPeriodEnd.recordId)}\`).`);
+  if (headAtPeriodEnd) lines.push(`Ledger head when the period ended: \`${headAtPeriodEnd.hash}\` (${code(headAtPeriodEnd.recordId)}).`);
   lines.push(
     "",
-    `To check that no record was changed, removed or reordered since, run \`npx soc2-guard verify ${verifyArgs}\`: it recomputes every hash and link and names the first broken record; then confirm that record \`${cell(seal?.recordId ?? headAtPeriodEnd?.recordId ?? "…")}\` still carries the hash above (\`grep\` its id in \`records/\`).`,
+    `To check that no record was changed, removed or reordered since, run \`npx soc2-guard verify ${verifyArgs}\`: it recomputes every hash and link and names the first broken record; then confirm that record ${code(seal?.recordId ?? headAtPeriodEnd?.recordId ?? "…")} still carries the hash above (\`grep\` its id in \`records/\`).`,
   );
   if (chainCheck.problem) lines.push("", `⚠️ **The export found a problem in the chain:** ${cell(chainCheck.problem)}. Run verify before relying on this export.`);
   return lines;
@@ -91,7 +97,7 @@ function render(input: IssueBodyInput, moved: { repositories: boolean; exception
     "",
     headline(s),
     "",
-    `Period: ${s.period.since} – ${s.period.until} (UTC, end exclusive). Organization: ${cell(s.organization)}. Archive: ${cell(s.query.archive)}.`,
+    `Period: ${s.period.since} – ${s.period.until} (UTC, end exclusive). Organization: ${cell(s.organization)}. Archive: ${code(s.query.archive)}.`,
     "",
     "### Repositories",
     "",

@@ -50,13 +50,20 @@ export interface SelectionOptions {
   period: Period;
   /**
    * Commits on each repository's default branch that landed in the period (lower-cased
-   * `owner/repo` → shas), from reconciliation: places a direct push backfilled after the
-   * period in the period it happened.
+   * `owner/repo` → sha → commit time), from reconciliation: places a direct push
+   * backfilled after the period in the period it happened, at the time it happened.
    */
-  periodCommits?: ReadonlyMap<string, ReadonlySet<string>>;
+  periodCommits?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /** Does this record describe a change that landed in the period? */
+/** The commit time GitHub shows for a push's newest commit in the period, if known. */
+export function pushCommittedAt(record: SealedRecord, options: SelectionOptions): string | undefined {
+  if (!record.push) return undefined;
+  const commits = options.periodCommits?.get(record.repository.toLowerCase());
+  return commits?.get(record.push.after) ?? [...record.push.commits].reverse().map((c) => commits?.get(c.sha)).find((t) => t !== undefined);
+}
+
 export function belongsToPeriod(record: SealedRecord, options: SelectionOptions): boolean {
   if (record.kind === "pull-request") return record.pullRequest?.mergedAt ? inPeriod(record.pullRequest.mergedAt, options.period) : false;
   const commits = options.periodCommits?.get(record.repository.toLowerCase());
@@ -116,8 +123,9 @@ export class PeriodSelector {
     }
     this.seenIds.add(record.id);
     this.seal = point;
-    this.changes.push(changeRow(record));
-    this.exceptions.push(...exceptionRows(record));
+    const committedAt = pushCommittedAt(record, this.options);
+    this.changes.push(changeRow(record, committedAt));
+    this.exceptions.push(...exceptionRows(record, committedAt));
     for (const control of record.controls) {
       const counts = (this.controls[control.id] ??= {});
       counts[control.status] = (counts[control.status] ?? 0) + 1;

@@ -98,7 +98,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     excluded = all.filter((r) => !repos.includes(r)).map((r) => `${r.owner}/${r.repo}`);
     populations = await loadPopulations(deps.gh, repos, period);
   }
-  const periodCommits = new Map([...populations].map(([repo, p]) => [repo.toLowerCase(), new Set(p.line.map((c) => c.sha))]));
+  const periodCommits = new Map([...populations].map(([repo, p]) => [repo.toLowerCase(), new Map(p.line.map((c) => [c.sha, c.committedAt]))]));
   const readPeriod = async (): Promise<PeriodSelector> => {
     const selector = new PeriodSelector({ period, periodCommits });
     for await (const line of store.periodLines(period, now)) selector.addLine(line);

@@ -3,6 +3,7 @@ import { csvDocument, csvField, csvRow, neutraliseFormula } from "../../src/expo
 import { selectPeriod } from "../../src/export/period-selection.js";
 import { exportPeriod, previousMonthLabel, hasEnded } from "../../src/export/period.js";
 import { buildExportFiles, buildExportIssue } from "../../src/export/export-files.js";
+import { cell, code } from "../../src/export/issue-body.js";
 import type { AccessFacts } from "../../src/export/access-review.js";
 import { readArchiveDirectory } from "../../src/evidence/local-archive.js";
 import { fixtureArchive, fixtureRecords, pullRecord } from "./fixture-month.js";
@@ -84,6 +85,15 @@ describe("CSV", () => {
     expect(csvField("\r=cmd")).toBe(`"'\r=cmd"`);
     expect(csvField("a=b")).toBe("a=b");
     expect(csvField("")).toBe("");
+  });
+});
+
+describe("issue cells", () => {
+  it("keep tables intact and ping nobody, without altering ids", () => {
+    expect(cell("a | b\nc <script>")).toBe("a \\| b c &lt;script>");
+    expect(cell("@alice, (@bob) and acme/api#1@abc")).toBe("@\u200balice, (@\u200bbob) and acme/api#1@abc");
+    expect(code("acme/api#1@abc")).toBe("`acme/api#1@abc`");
+    expect(code("a`b|c")).toBe("`a b c`");
   });
 });
 
