@@ -123,7 +123,8 @@ export class PeriodSelector {
     }
     this.seenIds.add(record.id);
     this.seal = point;
-    const committedAt = pushCommittedAt(record, this.options);
+    // Commit dates are the pusher's to set: used only where no webhook saw the push land.
+    const committedAt = record.collectedLate ? pushCommittedAt(record, this.options) : undefined;
     this.changes.push(changeRow(record, committedAt));
     this.exceptions.push(...exceptionRows(record, committedAt));
     for (const control of record.controls) {
