@@ -101,6 +101,7 @@ export class SandboxGraphql {
       variableValues: body.variables ?? {},
       rootValue: {
         repository: (args: { owner: string; name: string }) => this.repository(args.owner, args.name),
+        organization: (args: { login: string }) => this.organization(args.login),
         createCommitOnBranch: (args: { input: CommitOnBranchInput }) => this.createCommitOnBranch(args.input, actor),
       },
       typeResolver: (value: { __typename?: string }) => value.__typename,
@@ -114,6 +115,41 @@ export class SandboxGraphql {
     return errors ? { data: result.data ?? null, errors } : { data: result.data };
   }
 
+  /** A connection whose edges carry fields (permission, role) beside the node. */
+  private edges<T>(items: T[], page: Page, edge: (item: T) => Record<string, unknown>) {
+    const c = connection(items, page, (x) => x);
+    return { totalCount: c.totalCount, pageInfo: c.pageInfo, edges: c.nodes.map(edge), nodes: c.nodes.map((x) => (edge(x) as { node: unknown }).node) };
+  }
+
+  private organization(login: string) {
+    const org = this.state.org(login);
+    if (!org) throw new TypedGraphQLError("NOT_FOUND", `Could not resolve to an Organization with the login of '${login}'.`);
+    const repos = () => [...this.state.repos.values()].filter((r) => r.owner.toLowerCase() === org.login.toLowerCase()).sort((a, b) => a.name.localeCompare(b.name));
+    const teamNode = (slug: string) => {
+      const team = org.teams.get(slug)!;
+      return {
+        __typename: "Team",
+        slug: team.slug,
+        name: team.name,
+        repositories: (a: Page) =>
+          this.edges(
+            repos().filter((r) => r.teamAccess.has(slug)),
+            a,
+            (r) => ({ permission: r.teamAccess.get(slug)!.toUpperCase(), node: { __typename: "Repository", nameWithOwner: `${r.owner}/${r.name}` } }),
+          ),
+      };
+    };
+    return {
+      __typename: "Organization",
+      login: org.login,
+      databaseId: org.id,
+      repositories: (a: Page) => connection(repos(), a, (r) => this.repository(r.owner, r.name)),
+      membersWithRole: (a: Page) => this.edges([...org.members].sort(), a, (m) => ({ role: org.admins.has(m) ? "ADMIN" : "MEMBER", node: { __typename: "User", login: m } })),
+      teams: (a: Page) => connection([...org.teams.keys()].sort(), a, teamNode),
+      team: (a: { slug: string }) => (org.teams.has(a.slug) ? teamNode(a.slug) : null),
+    };
+  }
+
   private repository(owner: string, name: string) {
     const repo = this.state.repo(owner, name);
     if (!repo) throw new TypedGraphQLError("NOT_FOUND", `Could not resolve to a Repository with the name '${owner}/${name}'.`);
@@ -124,6 +160,19 @@ export class SandboxGraphql {
       url: `${this.webUrl}/${repo.owner}/${repo.name}`,
       databaseId: repo.id,
       isPrivate: repo.private,
+      isArchived: false,
+      pullRequests: (a: Page & { states?: string[]; orderBy?: { field: string; direction: string } }) => {
+        let pulls = [...repo.pulls.values()].filter((p) => !a.states || a.states.includes(p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED"));
+        const field = a.orderBy?.field === "UPDATED_AT" ? "updatedAt" : "createdAt";
+        pulls = pulls.sort((x, y) => x[field].localeCompare(y[field]) || x.number - y.number);
+        if (a.orderBy?.direction === "DESC") pulls.reverse();
+        return connection(pulls, a, (p) => ({ ...this.pullRequest(repo, p), updatedAt: p.updatedAt }));
+      },
+      collaborators: (a: Page & { affiliation?: string }) => {
+        const org = this.state.org(repo.owner);
+        const logins = [...repo.collaborators.keys()].filter((l) => (a.affiliation === "OUTSIDE" ? !org?.members.has(l) : true)).sort();
+        return this.edges(logins, a, (l) => ({ permission: repo.collaborators.get(l)!.toUpperCase(), node: { __typename: "User", login: l } }));
+      },
       defaultBranchRef: () => this.ref(repo, repo.defaultBranch),
       ref: (a: { qualifiedName: string }) => this.ref(repo, a.qualifiedName.replace(/^refs\/heads\//, "")),
       object: (a: { oid?: string; expression?: string }) => (a.oid && repo.git.commit(a.oid) ? this.commit(repo, repo.git.commit(a.oid)!) : null),
@@ -186,6 +235,19 @@ export class SandboxGraphql {
       author: identity(c.author),
       committer: identity(c.committer),
       parents: (a: Page) => connection(c.parents, a, (p) => ({ __typename: "Commit", oid: p })),
+      history: (a: Page & { since?: string; until?: string }) => {
+        const list = [...repo.git.ancestors(c.sha)]
+          .map((sha) => repo.git.commit(sha)!)
+          .filter((x) => (!a.since || x.committer.date >= a.since) && (!a.until || x.committer.date <= a.until))
+          .sort((x, y) => y.committer.date.localeCompare(x.committer.date));
+        return connection(list, a, (x) => this.commit(repo, x));
+      },
+      associatedPullRequests: (a: Page) =>
+        connection(
+          [...repo.pulls.values()].filter((p) => p.mergeCommitSha === c.sha || this.state.pullCommits(repo, p).some((x) => x.sha === c.sha)),
+          a,
+          (p) => this.pullRequest(repo, p),
+        ),
       file: (a: { path: string }) => {
         const f = repo.git.file(c.sha, a.path);
         if (!f) return null;

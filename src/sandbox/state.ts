@@ -266,10 +266,11 @@ export class SandboxState {
     const git = new GitStore();
     const defaultBranch = options.defaultBranch ?? "main";
     const files = new Map<string, string>(Object.entries(options.files ?? { "README.md": `# ${name}\n` }).filter((e): e is [string, string] => e[1] !== null));
-    const author = this.identity(options.createdBy ?? null, options.createdBy ? undefined : "sandbox");
+    // Repositories predate the story: their first commit is two months old.
+    const author = { ...this.identity(options.createdBy ?? null, options.createdBy ? undefined : "sandbox"), date: new Date(Date.now() - 60 * 86_400_000).toISOString() };
     const root = git.putCommit({ tree: git.putFiles(files), parents: [], message: "Initial commit", author });
     git.updateRef(defaultBranch, root, { force: true });
-    const now = this.now();
+    const now = author.date;
     const repo: Repo = {
       id: this.id(),
       owner,
