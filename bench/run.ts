@@ -3,6 +3,7 @@ import { benchPullRequest } from "./pull-request.js";
 import { benchSecrets } from "./secrets.js";
 import { benchAudit } from "./audit.js";
 import { benchEvidence } from "./evidence.js";
+import { benchExport } from "./export.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -21,6 +22,10 @@ final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePer
 const evidence = await benchEvidence();
 console.log(`\nEvidence, burst of merges into the archive repository: ${JSON.stringify(evidence)}`);
 final.evidence = { recordsPerCommit: evidence.recordsPerCommit, requestsPerRecord: evidence.requestsPerRecord, writeConflictsRetried: evidence.writeConflictsRetried };
+
+const exported = await benchExport();
+console.log(`\nMonthly export of a generated month: ${JSON.stringify(exported)}`);
+final.export = exported;
 
 const audit = await benchAudit();
 console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${audit.coldRequestsPerRepo} counted requests per repository, warm ${audit.warmRequestsPerRepo} (${audit.seconds} s warm pass)`);

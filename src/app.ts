@@ -16,8 +16,12 @@ import { visibilityChange } from "./audit/visibility-change.js";
 import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./triggers/work-tracker.js";
+import { loadConfig } from "./github/config-loader.js";
 import { forEachOrganizationInstallation, scheduleDaily } from "./triggers/installations.js";
 import { reconcileOrganization } from "./triggers/reconcile-daily.js";
+import { exportOrganization } from "./triggers/monthly-export.js";
+import { MonthlySchedule } from "./export/schedule.js";
+import { parseDispatchPayload } from "./export/dispatch.js";
 
 export interface AppOptions {
   services?: AppServices;
@@ -183,7 +187,39 @@ export function createApp(options: AppOptions = {}) {
           (org, error) => app.log.error({ org, err: describeError(error) }, "daily audit failed"),
         );
       }, Number(process.env.SOC2_GUARD_DAILY_HOUR_UTC ?? 3));
+
+      // The monthly export: first of the month, 02:00 UTC by default (SOC2_GUARD_EXPORT_SCHEDULE="DAY HOUR").
+      const [day, hour] = (process.env.SOC2_GUARD_EXPORT_SCHEDULE ?? "1 2").split(/\s+/).map(Number);
+      new MonthlySchedule(
+        async (period) => {
+          await forEachOrganizationInstallation(
+            app,
+            (gh, org) => exportOrganization(gh, app.log, services, org, period).then(() => undefined),
+            (org, error) => app.log.error({ org, period, err: describeError(error) }, "monthly export failed"),
+          );
+        },
+        { spec: { dayOfMonth: day ?? 1, hourUtc: hour ?? 2 }, onError: (error, period) => app.log.error({ period, err: describeError(error) }, "monthly export failed") },
+      ).start();
     }
+
+    // A workflow in the archive repository can ask for the export (type soc2-guard-export).
+    app.on(
+      "repository_dispatch",
+      handle("repository_dispatch", async (gh, log, context) => {
+        const request = parseDispatchPayload(context.payload, services.now());
+        if (request.kind === "ignored") return;
+        if (request.kind === "invalid") {
+          log.warn({ repository: request.repository, problem: request.problem }, "export request refused");
+          return;
+        }
+        const config = (await loadConfig(gh, request.organization)).config;
+        if (request.repository.toLowerCase() !== `${request.organization}/${config.archive.repository}`.toLowerCase()) {
+          log.warn({ repository: request.repository }, "export requests are only taken from the archive repository");
+          return;
+        }
+        await exportOrganization(gh, log, services, request.organization, request.period);
+      }),
+    );
 
     app.on(
       ["installation.created", "installation_repositories.added", "organization.member_added", "organization.member_removed"],

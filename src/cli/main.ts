@@ -7,6 +7,7 @@ import { checkCommand } from "./check.js";
 import { scanCommand } from "./scan.js";
 import { verifyCommand } from "./verify.js";
 import { auditCommand } from "./audit.js";
+import { exportCommand } from "./export.js";
 import { makeBackfillCommand, makeReconcileCommand } from "./reconcile.js";
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   verify: { run: verifyCommand, help: "verify [--archive DIR|--repo O/R] recompute every evidence hash and link; exit 1 names the first broken record" },
   reconcile: { run: makeReconcileCommand(), help: "reconcile --period YYYY-MM   compare the period's merged PRs and pushes with the ledger; backfill what is missing" },
   backfill: { run: makeBackfillCommand(), help: "backfill --since YYYY-MM-DD   record changes from before the app was installed (marked collected late)" },
+  export: { run: exportCommand, help: "export --period YYYY-MM          the month's evidence export: CSVs, summary.json and the auditor's issue ([--archive DIR|--repo O/R] [--dry-run])" },
   audit: { run: auditCommand, help: "audit --org NAME [--format table|json|csv] audit every repository's settings against the bar (fixes nothing)" },
   scan: { run: scanCommand, help: "scan [--diff FILE|-] [PATH…]  find secrets in a diff's added lines or in files (exit 1 on findings)" },
 };

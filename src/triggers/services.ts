@@ -32,6 +32,8 @@ export interface AppServices {
   /** The evidence archive for an organization: ARCHIVE_DIR when set, else its archive repository. */
   archiveFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => SpoolingArchive;
   issuesFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => IssueSink;
+  /** The local archive directory when one is used instead of the archive repository. */
+  archiveDir: string | null;
 }
 
 export interface ArchiveLocation {
@@ -67,6 +69,7 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
   const now = overrides.now ?? (() => new Date());
   return {
     appVersion: APP_VERSION,
+    archiveDir: location.archiveDir ?? null,
     ...archiveFactory(location, now),
     etagCache: new EtagCache(),
     counter: new RequestCounter(),
