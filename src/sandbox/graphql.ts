@@ -248,11 +248,7 @@ export class SandboxGraphql {
           a,
           (p) => this.pullRequest(repo, p),
         ),
-      file: (a: { path: string }) => {
-        const f = repo.git.file(c.sha, a.path);
-        if (!f) return null;
-        return { __typename: "TreeEntry", path: a.path, name: a.path.split("/").pop(), oid: f.sha, object: { __typename: "Blob", oid: f.sha, text: f.text, isTruncated: false, byteSize: Buffer.byteLength(f.text) } };
-      },
+      file: (a: { path: string }) => this.treeEntry(repo, c.sha, a.path.replace(/\/$/, "")),
       checkSuites: (a: Page) =>
         connection(
           repo.suites.filter((s) => s.headSha === c.sha),
@@ -277,6 +273,25 @@ export class SandboxGraphql {
         const state = states.includes("error") ? "ERROR" : states.includes("failure") ? "FAILURE" : states.includes("pending") ? "PENDING" : "SUCCESS";
         return { __typename: "Status", state, contexts: latest.map((s) => ({ __typename: "StatusContext", context: s.context, state: s.state.toUpperCase(), createdAt: s.createdAt, targetUrl: s.targetUrl, description: s.description })) };
       },
+    };
+  }
+
+  /** A file (Blob) or a directory (Tree, its entries one level down) at a commit. */
+  private treeEntry(repo: Repo, commitSha: string, path: string): Record<string, unknown> | null {
+    const name = path.split("/").pop();
+    const f = repo.git.file(commitSha, path);
+    if (f) return { __typename: "TreeEntry", path, name, type: "blob", oid: f.sha, object: { __typename: "Blob", oid: f.sha, text: f.text, isTruncated: false, byteSize: Buffer.byteLength(f.text) } };
+    const prefix = `${path}/`;
+    const below = [...repo.git.files(commitSha).keys()].filter((p) => p.startsWith(prefix));
+    if (below.length === 0) return null;
+    const children = [...new Set(below.map((p) => p.slice(prefix.length).split("/")[0]!))].sort();
+    return {
+      __typename: "TreeEntry",
+      path,
+      name,
+      type: "tree",
+      oid: "0".repeat(40),
+      object: { __typename: "Tree", oid: "0".repeat(40), entries: children.map((child) => this.treeEntry(repo, commitSha, `${prefix}${child}`)) },
     };
   }
 
