@@ -20,6 +20,11 @@ export interface AppServerOptions {
   /** Retries for 5xx (Probot's default is 3); base delay in ms. */
   retries?: number;
   retryBaseMs?: number;
+  /**
+   * Retry secondary rate limits after retry-after (up to 3 times). Probot's own handler
+   * only logs them and gives up — the production behaviour, kept when this is false.
+   */
+  retrySecondaryRateLimits?: boolean;
   log?: Logger;
 }
 
@@ -49,12 +54,19 @@ export async function freePort(): Promise<number> {
  * rate limits with retry-after), but without the 1 s pause between writes — the sandbox
  * has no content-creation limits to respect — and retries wait milliseconds, not seconds.
  */
-export function sandboxOctokit(options: { retries?: number; retryBaseMs?: number } = {}): typeof ProbotOctokit {
+export function sandboxOctokit(options: { retries?: number; retryBaseMs?: number; retrySecondaryRateLimits?: boolean } = {}): typeof ProbotOctokit {
   const immediate = { key: () => ({ schedule: <T>(_options: unknown, fn: () => Promise<T>) => fn() }) };
   return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 50 },
-    throttle: { ...(o.throttle as object), write: immediate, notifications: immediate, search: immediate, retryAfterBaseValue: 100 },
+    throttle: {
+      ...(o.throttle as object),
+      write: immediate,
+      notifications: immediate,
+      search: immediate,
+      retryAfterBaseValue: 100,
+      ...(options.retrySecondaryRateLimits ? { onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 3 } : {}),
+    },
   })) as typeof ProbotOctokit;
 }
 

@@ -33,7 +33,6 @@ export class SandboxRest {
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
   /** Hook for ref updates through PATCH git/refs (fault injection moves the branch first). */
   beforeRefUpdate: (repo: Repo, branch: string) => void = () => undefined;
-  /** After a check run was written (the server may announce check_suite.completed). */
 
   constructor(
     private readonly state: SandboxState,

@@ -2,7 +2,7 @@
 // payloads. Field sets follow GitHub's OpenAPI description (the sandbox tests validate
 // every response against it).
 
-import type { GitCommit } from "./git.js";
+import { unifiedPatch as unifiedPatchOf, type GitCommit } from "./git.js";
 import type { CheckRun, CheckSuite, Issue, PayloadBuilder, PullRequest, Repo, Review, SandboxState } from "./state.js";
 
 type Json = Record<string, unknown>;
@@ -482,4 +482,3 @@ export class Shapes implements PayloadBuilder {
   }
 }
 
-import { unifiedPatch as unifiedPatchOf } from "./git.js";
