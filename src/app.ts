@@ -3,6 +3,7 @@
 
 import type { Context, Probot } from "probot";
 import { installRequestAccounting, RequestCounter } from "./github/request-accounting.js";
+import { installSecondaryRateLimitRetry } from "./github/secondary-rate-limit.js";
 import type { GitHubClient } from "./github/client.js";
 import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions = {}) {
         const gh = context.octokit as unknown as GitHubClient;
         const eventCounter = new RequestCounter();
         installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter, eventCounter] });
+        installSecondaryRateLimitRetry(gh);
         const log = context.log.child({ delivery: context.id, event: name });
         const job = (async () => {
           try {

@@ -3,7 +3,7 @@
 // GitHub and loads the access review; with only --archive DIR it exports what the
 // archive holds and says reconciliation did not run.
 
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { CliIO, Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
 import { tokenClient } from "./github-token-client.js";
@@ -60,7 +60,7 @@ export function makeExportCommand(overrides: Partial<ExportCommandDeps> = {}): C
       let issues: IssueSink;
       let org: string;
       if (dir) {
-        const root = join(io.cwd, dir);
+        const root = resolve(io.cwd, dir);
         location = { kind: "directory", dir: root };
         archive = new LocalDirectoryArchive(root, deps.now);
         issues = new LocalIssueSink(root);

@@ -3,11 +3,14 @@
 
 import { ProbotOctokit } from "probot";
 import type { GitHubClient } from "../github/client.js";
+import { installSecondaryRateLimitRetry } from "../github/secondary-rate-limit.js";
 
 export function tokenClient(token: string, apiUrl?: string): GitHubClient {
-  return new ProbotOctokit({
+  const client = new ProbotOctokit({
     auth: { token },
     ...(apiUrl ? { baseUrl: apiUrl.replace(/\/$/, "") } : {}),
     throttle: { enabled: false },
   }) as GitHubClient;
+  installSecondaryRateLimitRetry(client);
+  return client;
 }

@@ -8,9 +8,11 @@ import { scanCommand } from "./scan.js";
 import { verifyCommand } from "./verify.js";
 import { auditCommand } from "./audit.js";
 import { exportCommand } from "./export.js";
+import { demoCommand } from "./demo.js";
 import { makeBackfillCommand, makeReconcileCommand } from "./reconcile.js";
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
+  demo: { run: demoCommand, help: "demo [--archive DIR]             the whole app against a local GitHub sandbox; exits 0 when every step behaved" },
   check: { run: checkCommand, help: "check OWNER/REPO#N          evaluate a pull request and print the verdict (posts nothing)" },
   verify: { run: verifyCommand, help: "verify [--archive DIR|--repo O/R] recompute every evidence hash and link; exit 1 names the first broken record" },
   reconcile: { run: makeReconcileCommand(), help: "reconcile --period YYYY-MM   compare the period's merged PRs and pushes with the ledger; backfill what is missing" },

@@ -2,7 +2,7 @@
 // list the changes GitHub knows for the window, compare with the ledger, and backfill the
 // missing records (marked collectedLate). Prints the population, found and added counts.
 
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { CliIO, Command } from "./io.js";
 import { parseArgs, stringFlag, type ParsedArgs } from "./args.js";
 import { tokenClient } from "./github-token-client.js";
@@ -47,7 +47,7 @@ async function listTargets(gh: GitHubClient, parsed: ParsedArgs, archiveRepo: st
 
 function openArchive(gh: GitHubClient, parsed: ParsedArgs, io: CliIO): { archive: EvidenceArchive; repo: string | null } | string {
   const dir = stringFlag(parsed, "archive") ?? io.env.ARCHIVE_DIR;
-  if (dir) return { archive: new LocalDirectoryArchive(join(io.cwd, dir)), repo: null };
+  if (dir) return { archive: new LocalDirectoryArchive(resolve(io.cwd, dir)), repo: null };
   const org = stringFlag(parsed, "org") ?? stringFlag(parsed, "repo")?.split("/")[0];
   const full = stringFlag(parsed, "archive-repo") ?? (org ? `${org}/compliance-evidence` : undefined);
   const [owner, repo] = full?.split("/") ?? [];

@@ -2,7 +2,7 @@
 // pre-commit hook or CI step. Exit 1 with findings, 0 without, 2 on error.
 
 import { readFileSync, statSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
 import { SecretScanner, linesOfText, type ScanTarget } from "../secrets/scanner.js";
@@ -34,14 +34,14 @@ export const scanCommand: Command = async (args, io) => {
     const notScanned: Array<{ path: string; reason: string }> = [];
     const diff = parsed.flags.get("diff");
     if (diff !== undefined) {
-      const text = diff === true || diff === "-" ? await io.readStdin() : readFileSync(join(io.cwd, diff), "utf8");
+      const text = diff === true || diff === "-" ? await io.readStdin() : readFileSync(resolve(io.cwd, diff), "utf8");
       for (const file of parseUnifiedDiff(text)) {
         if (file.binary) notScanned.push({ path: file.path, reason: "binary file" });
         else if (file.status !== "removed") targets.push({ path: file.path, lines: file.added });
       }
     }
     for (const path of parsed.positionals) {
-      for (const file of filesUnder(join(io.cwd, path))) {
+      for (const file of filesUnder(resolve(io.cwd, path))) {
         const buffer = readFileSync(file);
         const shown = relative(io.cwd, file) || file;
         if (buffer.includes(0)) notScanned.push({ path: shown, reason: "binary file" });

@@ -8,7 +8,7 @@ import { verifyChain } from "../evidence/verify.js";
 import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { tokenClient } from "./github-token-client.js";
 import type { GitHubClient } from "../github/client.js";
-import { join } from "node:path";
+import { resolve } from "node:path";
 
 const USAGE = "usage: soc2-guard verify [--archive DIR | --repo OWNER/NAME [--branch main] [--api-url URL]]\n";
 
@@ -21,7 +21,7 @@ export function makeVerifyCommand(clientFor: (token: string, apiUrl?: string) =>
       let stored;
       let where: string;
       if (dir) {
-        const root = join(io.cwd, dir);
+        const root = resolve(io.cwd, dir);
         stored = readArchiveDirectory(root);
         where = root;
       } else if (repo && /^[^/]+\/[^/]+$/.test(repo)) {

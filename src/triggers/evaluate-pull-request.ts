@@ -80,7 +80,18 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const verdict = evaluate(facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
   const reportSha = options.reportOnSha ?? facts.pr.headSha;
   if (options.post) {
-    const existing = reportSha === facts.pr.headSha ? (checkRunId ?? services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null) : checkRunId;
+    // The head may have moved since the webhook: the run created for the announced commit
+    // belongs to that commit, never to the new head (which gets its own).
+    const existing =
+      options.reportOnSha !== undefined
+        ? checkRunId
+        : reportSha === announced
+          ? (checkRunId ?? services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null)
+          : (services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null);
+    if (checkRunId !== null && announced !== undefined && options.reportOnSha === undefined && reportSha !== announced) {
+      // Close the run of the superseded commit without passing it (cancelled fails a required check).
+      await supersede(gh, ref, checkRunId, reportSha, services.now());
+    }
     checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
     services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
   }
@@ -95,6 +106,18 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     "evaluated pull request",
   );
   return { loaded, verdict, checkRunId, evaluationId };
+}
+
+async function supersede(gh: GitHubClient, ref: PullRequestRef, checkRunId: number, newHead: string, now: Date): Promise<void> {
+  await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: ref.owner,
+    repo: ref.repo,
+    check_run_id: checkRunId,
+    status: "completed",
+    conclusion: "cancelled",
+    completed_at: now.toISOString(),
+    output: { title: `Superseded by ${newHead.slice(0, 7)}`, summary: `The pull request's head moved to ${newHead} before this commit was evaluated; see the soc2-guard check on that commit.` },
+  });
 }
 
 /** Error details safe to log: status and message only, never request bodies or headers. */
