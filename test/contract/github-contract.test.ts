@@ -2,7 +2,9 @@
 // ProbotOctokit through nock are checked against GitHub's REST description and GraphQL
 // schema, and a test that breaks the contract fails.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
@@ -148,8 +150,8 @@ describe("GraphQL requests", () => {
 describe("the hook fails the test that broke the contract", () => {
   it("in a child vitest run: unknown path, swallowed bad body and bad GraphQL fail; a clean test after them passes", async () => {
     const root = new URL("../..", import.meta.url);
-    const out = new URL("../../node_modules/.cache/contract-fixture-report.json", import.meta.url);
-    await promisify(execFile)(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "test/contract/fixtures/vitest.fixture.config.ts", "--reporter=json", `--outputFile=${out.pathname}`], { cwd: root }).catch(() => undefined);
+    const out = join(mkdtempSync(join(tmpdir(), "contract-fixture-")), "report.json");
+    await promisify(execFile)(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "test/contract/fixtures/vitest.fixture.config.ts", "--reporter=json", `--outputFile=${out}`], { cwd: root }).catch(() => undefined);
     const report = JSON.parse(readFileSync(out, "utf8")) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> };
     const results = Object.fromEntries(report.testResults.flatMap((f) => f.assertionResults).map((a) => [a.title, a]));
     expect(results["FIXTURE unknown path answered by nock"]?.status).toBe("failed");
