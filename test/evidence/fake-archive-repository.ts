@@ -74,20 +74,6 @@ export class FakeArchiveRepository {
     return commit ? this.trees.get(commit.tree) : undefined;
   }
 
-  /** Is `ancestor` reachable from `sha`? (A fast forward.) */
-  private descends(sha: string, ancestor: string): boolean {
-    const seen = new Set<string>();
-    const stack = [sha];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      if (s === ancestor) return true;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      stack.push(...(this.commits.get(s)?.parents ?? []));
-    }
-    return false;
-  }
-
   files(): Map<string, string> {
     return this.filesAt(this.head)!;
   }

@@ -3,7 +3,7 @@ import nock from "nock";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_LIMITS, SecretScanner, linesOfText } from "../../src/secrets/scanner.js";
+import { DEFAULT_LIMITS, SecretScanner } from "../../src/secrets/scanner.js";
 import { builtinRules } from "../../src/secrets/rules/index.js";
 import { addedLinesOfPatch, parseUnifiedDiff } from "../../src/secrets/diff.js";
 import { maskedPreview } from "../../src/secrets/redaction.js";
