@@ -58,11 +58,12 @@ function parseRecords(lines: Array<{ text: string }>): EvidenceRecord[] {
   return records;
 }
 
-function pushRecord(target: ReconcileTarget, push: MissingPush, configHash: string, meta: { appVersion: string; deliveryId: string; collectedAt: string }): EvidenceRecord {
+/** A direct push found only in history, as a record marked collected late. */
+export function backfilledPushRecord(repository: string, push: MissingPush, configHash: string, meta: { appVersion: string; deliveryId: string; collectedAt: string }): EvidenceRecord {
   const last = push.commits[push.commits.length - 1];
   return buildDirectPushRecord({
     push: {
-      repository: `${target.owner}/${target.repo}`,
+      repository,
       ref: `refs/heads/${push.branch}`,
       before: push.before ?? "",
       after: push.after,
@@ -101,7 +102,7 @@ export async function reconcileArchive(input: ReconcileInput): Promise<Reconcile
     }
     if (result.missingPushes.length > 0) {
       const configHash = await input.configHashFor(target.owner, target.repo);
-      for (const push of result.missingPushes) backfill.push(pushRecord(target, push, configHash, meta));
+      for (const push of result.missingPushes) backfill.push(backfilledPushRecord(`${target.owner}/${target.repo}`, push, configHash, meta));
     }
   }
   // A few large appends: one commit per BACKFILL_CHUNK records, not one per record.

@@ -2,9 +2,10 @@
 // with the records read for the period by the evidence reconciliation's own pure
 // comparison, and every missing change backfilled (marked collectedLate) in one append.
 
+import { backfilledPushRecord } from "./evidence-reconcile.js";
 import type { EvidenceArchive } from "../evidence/archive.js";
-import { buildDirectPushRecord, buildPullRequestRecord, type EvidenceRecord, type SealedRecord } from "../evidence/record.js";
-import { reconcileRepository, type MissingPush, type PullRequestEvidenceLoader, type RepositoryPopulation } from "../evidence/reconcile.js";
+import { buildPullRequestRecord, type EvidenceRecord, type SealedRecord } from "../evidence/record.js";
+import { reconcileRepository, type PullRequestEvidenceLoader, type RepositoryPopulation } from "../evidence/reconcile.js";
 import type { RecordedChange } from "../export/period-selection.js";
 
 export interface Backfill {
@@ -41,24 +42,6 @@ function asRecords(recorded: RecordedChange[]): EvidenceRecord[] {
   );
 }
 
-function missingPushRecord(repository: string, push: MissingPush, configHash: string, meta: { appVersion: string; deliveryId: string; collectedAt: string }): EvidenceRecord {
-  const last = push.commits[push.commits.length - 1];
-  return buildDirectPushRecord({
-    push: {
-      repository,
-      ref: `refs/heads/${push.branch}`,
-      before: push.before ?? "",
-      after: push.after,
-      forced: false,
-      pusher: last?.committer ?? last?.author ?? "unknown",
-      commits: push.commits.map((c) => ({ id: c.sha, message: c.message, author: { username: c.author } })),
-    },
-    branchRules: null,
-    configHash,
-    meta: { ...meta, collectedLate: true },
-  });
-}
-
 export async function reconcileForExport(input: {
   populations: Map<string, RepositoryPopulation>;
   recorded: RecordedChange[];
@@ -87,7 +70,7 @@ export async function reconcileForExport(input: {
     for (const c of changes) {
       try {
         if (c.pull !== null) backfilled.push(buildPullRequestRecord({ ...(await input.backfill.loadPullRequestEvidence(owner, repo, c.pull)), meta }));
-        else if (c.push) backfilled.push(missingPushRecord(repository, c.push, (configHash ??= await input.backfill.configHashFor(owner, repo)), meta));
+        else if (c.push) backfilled.push(backfilledPushRecord(repository, c.push, (configHash ??= await input.backfill.configHashFor(owner, repo)), meta));
       } catch (error) {
         missing.push({ change: c.change, reason: (error as Error).message });
       }

@@ -4,26 +4,10 @@
 
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { findOperation } from "../helpers/github-contract.js";
+import { convertNullable, findOperation } from "../helpers/github-contract.js";
 
 type Json = Record<string, unknown>;
 const SPEC_FILE = new URL("../fixtures/openapi/api.github.com.trimmed.json", import.meta.url);
-
-/** OpenAPI 3.0 `nullable` → JSON Schema (as the request checker does). */
-function convertNullable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(convertNullable);
-  if (!value || typeof value !== "object") return value;
-  const node: Json = {};
-  for (const [k, v] of Object.entries(value as Json)) node[k] = convertNullable(v);
-  if (node.nullable !== true) return node;
-  delete node.nullable;
-  if (typeof node.type === "string") {
-    node.type = [node.type, "null"];
-    if (Array.isArray(node.enum) && !node.enum.includes(null)) node.enum = [...node.enum, null];
-    return node;
-  }
-  return { anyOf: [node, { type: "null" }] };
-}
 
 let ajv: Ajv | undefined;
 let spec: (Json & { paths: Record<string, Record<string, Json>> }) | undefined;
