@@ -3,6 +3,7 @@
 // credential from a placeholder.
 
 import { LinearRegex } from "./linear-regex.js";
+import { VettedRegex } from "./vetted-regex.js";
 
 export interface SecretRule {
   id: string;
@@ -24,10 +25,13 @@ export interface SecretRule {
 }
 
 export interface CompiledRule extends SecretRule {
-  pattern: LinearRegex;
+  pattern: { findAll: LinearRegex["findAll"] };
 }
 
 /** Throws UnsupportedPatternError when the pattern cannot run on the linear-time engine. */
-export function compileRule(rule: SecretRule): CompiledRule {
-  return { ...rule, keywords: rule.keywords.map((k) => k.toLowerCase()), pattern: new LinearRegex(rule.regex, rule.ignoreCase) };
+export function compileRule(rule: SecretRule, vetted = false): CompiledRule {
+  // Every pattern must be RE2-compatible (the prefilter runs them as one RE2 set), even when
+  // a vetted built-in then extracts its values with V8's engine.
+  const linear = new LinearRegex(rule.regex, rule.ignoreCase);
+  return { ...rule, keywords: rule.keywords.map((k) => k.toLowerCase()), pattern: vetted ? new VettedRegex(rule.regex, rule.ignoreCase) : linear };
 }

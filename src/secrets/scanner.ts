@@ -7,6 +7,7 @@ import { Minimatch } from "minimatch";
 import type { AddedLine } from "./diff.js";
 import { RulePrefilter } from "./rule-prefilter.js";
 import { compileRule, type CompiledRule, type SecretRule } from "./rule.js";
+import { builtinRules } from "./rules/index.js";
 import { KeywordIndex } from "./keyword-index.js";
 import { shannonEntropy } from "./entropy.js";
 import { INLINE_ALLOW, isPlaceholderValue } from "./allowlist.js";
@@ -86,6 +87,9 @@ export interface ScannerOptions {
 
 class BudgetExhausted extends Error {}
 
+/** The built-in catalogue's rule objects: reviewed patterns that may run on V8's engine. */
+const VETTED: ReadonlySet<SecretRule> = new Set(builtinRules);
+
 export class SecretScanner {
   private readonly rules: CompiledRule[] = [];
   private readonly ruleErrors: RuleError[] = [];
@@ -98,11 +102,14 @@ export class SecretScanner {
   /** Scratch marks for the rules a line's keywords selected (reset after each line). */
   private readonly selected: Uint8Array;
   private readonly prefilters = new Map<string, RulePrefilter>();
+  /** Rules on V8's engine: cheap enough to run directly, without the RE2 set pass first. */
+  private readonly vetted: boolean[] = [];
 
   constructor(rules: SecretRule[], private readonly options: ScannerOptions) {
     for (const rule of rules) {
       try {
-        this.rules.push(compileRule(rule));
+        this.rules.push(compileRule(rule, VETTED.has(rule)));
+        this.vetted.push(VETTED.has(rule));
       } catch (error) {
         this.ruleErrors.push({ rule: rule.id, message: (error as Error).message });
       }
@@ -219,7 +226,7 @@ export class SecretScanner {
     for (const r of candidates) this.selected[r] = 0;
     candidates.sort((a, b) => a - b);
     const claimed: Array<[number, number]> = [];
-    const matching = candidates.length > 1 ? this.prefilterFor(candidates).which(text) : null;
+    const matching = candidates.length > 1 && !candidates.every((r) => this.vetted[r]) ? this.prefilterFor(candidates).which(text) : null;
     for (let c = 0; c < candidates.length; c++) {
       if (matching !== null && !matching.has(c)) continue;
       const ruleIndex = candidates[c]!;

@@ -139,6 +139,22 @@ describe("crafted input", () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it("keeps every built-in rule (on V8's engine) fast on long lines built from its own keywords and alphabet", () => {
+    // For each rule: 16 KB of its keyword glued to near-miss token text, the shape that makes
+    // a pattern with nested or unbounded repetition backtrack on every position.
+    const scanner = new SecretScanner(builtinRules, { key: new Uint8Array(32), limits: { maxMillis: 60_000 } });
+    const fillers = ["a1", "A-", "=", " ", "/+", "_x"];
+    const lines = builtinRules.flatMap((rule, r) =>
+      fillers.map((filler, f) => ({ line: r * fillers.length + f + 1, text: `${rule.keywords[0] ?? "key"}=${filler.repeat(Math.ceil(16_384 / filler.length))}` })),
+    );
+    const started = performance.now();
+    const result = scanner.scan([{ path: "crafted.txt", lines }]);
+    const millis = performance.now() - started;
+    // ~32 MB of crafted text: a backtracking blow-up on any one rule would take minutes.
+    expect(result.notScanned).toEqual([]);
+    expect(millis).toBeLessThan(30_000);
+  });
+
   it("runs a user's catastrophic-backtracking regex in linear time", () => {
     // Each of these takes a backtracking engine exponential time on the lines below.
     const userRules = [
