@@ -60,10 +60,12 @@ async function main(): Promise<number> {
   const sent: Array<{ event: SandboxEvent; delivery: Delivery }> = [];
   let inFlight = 0;
   let pumping = true;
+  const sendErrors: string[] = [];
   const pump = (async () => {
     while (pumping || sandbox.queued.length > 0 || inFlight > 0) {
-      const event = sandbox.queued.shift();
-      if (!event || inFlight >= CONCURRENT_DELIVERIES) {
+      // Take an event only when there is room for it: one taken and then skipped would be lost.
+      const event = inFlight < CONCURRENT_DELIVERIES ? sandbox.queued.shift() : undefined;
+      if (!event) {
         await sleep(2);
         continue;
       }
@@ -76,6 +78,8 @@ async function main(): Promise<number> {
             await sleep(Math.floor(random() * 50));
             sent.push({ event, delivery: await sandbox.send(event.name, event.payload, { id: delivery.id }) });
           }
+        } catch (error) {
+          sendErrors.push(`${event.name}.${(event.payload as { action?: string }).action ?? ""}: ${(error as Error).message}`);
         } finally {
           inFlight--;
         }
@@ -140,7 +144,8 @@ async function main(): Promise<number> {
     const before = sandbox.deliveries.length + sandbox.requests.length;
     await app.tracker.idle();
     await sleep(50);
-    quiet = sandbox.queued.length === 0 && inFlight === 0 && sandbox.deliveries.length + sandbox.requests.length === before ? quiet + 1 : 0;
+    // Records in the spool are written by the app's own backoff retries (1 s, 5 s, 15 s …): wait for them.
+    quiet = sandbox.queued.length === 0 && inFlight === 0 && app.pendingEvidence() === 0 && sandbox.deliveries.length + sandbox.requests.length === before ? quiet + 1 : 0;
   }
   const timedOut = Date.now() >= deadline;
   pumping = false;
@@ -182,7 +187,11 @@ async function main(): Promise<number> {
   if (rejectedForged !== FORGED) problems.push(`${FORGED - rejectedForged} forged/unsigned deliveries were accepted`);
   if (touched > 0) problems.push(`forged deliveries caused ${touched} requests or check runs`);
   if (timedOut) problems.push(`not settled within ${TIMEOUT_MS / 1000} s`);
-  if (lostEvidence > 0) problems.push(`${lostEvidence} merged PRs without evidence`);
+  if (sendErrors.length > 0) problems.push(`${sendErrors.length} deliveries could not be sent: ${[...new Set(sendErrors)].slice(0, 3).join("; ")}`);
+  if (lostEvidence > 0) problems.push(`${lostEvidence} merged PRs without evidence: ${merged.filter((p) => !counts.has(`${p.repo}#${p.number}@${p.mergeSha}`)).map((p) => {
+    const closed = sent.filter((d) => d.event.name === "pull_request" && (d.event.payload as { action?: string; number?: number; repository?: { full_name?: string } }).action === "closed" && (d.event.payload as { number?: number }).number === p.number && (d.event.payload as { repository?: { full_name?: string } }).repository?.full_name === p.repo);
+    return `${p.repo}#${p.number}@${p.mergeSha} (closed deliveries: ${closed.map((d) => d.delivery.status).join("/") || "none"})`;
+  }).join(", ")}`);
   if (duplicateEvidence > 0) problems.push(`${duplicateEvidence} duplicate records`);
 
   const stats = {

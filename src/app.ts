@@ -29,6 +29,8 @@ export interface AppOptions {
   /** Answer the webhook at once and evaluate in the background (production), or await the work (tests). */
   background?: boolean;
   tracker?: WorkTracker;
+  /** Hands the services to the caller (the sandbox's soak watches the evidence spool). */
+  onServices?: (services: AppServices) => void;
 }
 
 const PR_ACTIONS = ["opened", "reopened", "synchronize", "ready_for_review", "edited", "labeled", "unlabeled"] as const;
@@ -42,6 +44,7 @@ export function createApp(options: AppOptions = {}) {
         appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
         fingerprintKey: loadFingerprintKey(process.env),
       }, { archiveDir: process.env.ARCHIVE_DIR, spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending") });
+    options.onServices?.(services);
     const tracker = options.tracker ?? new WorkTracker();
     const background = options.background ?? process.env.NODE_ENV !== "test";
 

@@ -8,6 +8,7 @@ import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
 import { WorkTracker } from "../triggers/work-tracker.js";
+import type { AppServices } from "../triggers/services.js";
 import type { GitHubSandbox } from "./server.js";
 
 export interface AppServerOptions {
@@ -31,6 +32,7 @@ export interface AppServerOptions {
 export interface RunningApp {
   server: Server;
   tracker: WorkTracker;
+  pendingEvidence: () => number;
   webhookUrl: string;
   /** The environment the app was started with (as `probot run` would read it). */
   env: Record<string, string>;
@@ -93,6 +95,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
 
   const log = options.log ?? pino({ level: "silent" });
   const tracker = new WorkTracker();
+  let services: AppServices | undefined;
   const server = new Server({
     host: env.HOST,
     port,
@@ -109,7 +112,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
   });
   try {
     // Background mode, as in production: the webhook is answered at once, the work follows.
-    await server.load(createApp({ background: true, tracker }));
+    await server.load(createApp({ background: true, tracker, onServices: (s) => (services = s) }));
     await server.start();
   } finally {
     for (const [key, value] of Object.entries(saved)) {
@@ -122,6 +125,8 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
   return {
     server,
     tracker,
+    /** Evidence records still waiting in the app's spool (its own retries write them). */
+    pendingEvidence: () => services?.pendingEvidence() ?? 0,
     webhookUrl,
     env,
     stop: async () => {

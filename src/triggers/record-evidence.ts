@@ -12,9 +12,21 @@ import { isExplainedByMergedPullRequest, isRecordedBranch } from "../evidence/di
 import { openDirectPushIssue, openRetroReviewIssue } from "../github/evidence-issues.js";
 import { loadConfig } from "../github/config-loader.js";
 
+const MERGE_VISIBLE_RETRY_MS = [500, 2_000, 5_000];
+
 export async function recordMergedPullRequest(gh: GitHubClient, log: Logger, services: AppServices, ref: { owner: string; repo: string; number: number }, deliveryId: string): Promise<void> {
-  const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
-  if (!loaded.facts.pr.merged) return;
+  const load = async () => loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  // The webhook says merged; GitHub's API can lag behind its own webhook for a moment.
+  let loaded = await load();
+  for (const delayMs of MERGE_VISIBLE_RETRY_MS) {
+    if (loaded.facts.pr.merged) break;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    loaded = await load();
+  }
+  if (!loaded.facts.pr.merged) {
+    log.warn({ pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "the webhook says merged but GitHub does not show the merge yet; the daily reconciliation will record it");
+    return;
+  }
   const verdict = evaluate(loaded.facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, deliveryId, services.controls);
   const archive = services.archiveFor(gh, ref.owner, loaded.resolved.config.archive);
   let reviewIssueUrl: string | null = null;

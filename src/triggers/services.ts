@@ -34,6 +34,8 @@ export interface AppServices {
   issuesFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => IssueSink;
   /** The local archive directory when one is used instead of the archive repository. */
   archiveDir: string | null;
+  /** Records waiting in the spools of every archive (written by their own retries). */
+  pendingEvidence: () => number;
 }
 
 export interface ArchiveLocation {
@@ -44,9 +46,10 @@ export interface ArchiveLocation {
 }
 
 /** One archive per organization, kept for the life of the process so appends are serialised. */
-export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick<AppServices, "archiveFor" | "issuesFor"> {
+export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick<AppServices, "archiveFor" | "issuesFor" | "pendingEvidence"> {
   const archives = new Map<string, SpoolingArchive>();
   return {
+    pendingEvidence: () => [...archives.values()].reduce((n, a) => n + a.pendingCount, 0),
     archiveFor: (gh, owner, config) => {
       const key = location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`;
       let archive = archives.get(key);
