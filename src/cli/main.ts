@@ -8,27 +8,34 @@ import { scanCommand } from "./scan.js";
 import { verifyCommand } from "./verify.js";
 import { auditCommand } from "./audit.js";
 import { exportCommand } from "./export.js";
-import { demoCommand } from "./demo.js";
 import { makeBackfillCommand, makeReconcileCommand } from "./reconcile.js";
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  demo: { run: demoCommand, help: "demo [--archive DIR]             the whole app against a local GitHub sandbox; exits 0 when every step behaved" },
-  check: { run: checkCommand, help: "check OWNER/REPO#N          evaluate a pull request and print the verdict (posts nothing)" },
-  verify: { run: verifyCommand, help: "verify [--archive DIR|--repo O/R] recompute every evidence hash and link; exit 1 names the first broken record" },
-  reconcile: { run: makeReconcileCommand(), help: "reconcile --period YYYY-MM   compare the period's merged PRs and pushes with the ledger; backfill what is missing" },
-  backfill: { run: makeBackfillCommand(), help: "backfill --since YYYY-MM-DD   record changes from before the app was installed (marked collected late)" },
-  export: { run: exportCommand, help: "export --period YYYY-MM          the month's evidence export: CSVs, summary.json and the auditor's issue ([--archive DIR|--repo O/R] [--dry-run])" },
-  audit: { run: auditCommand, help: "audit --org NAME [--format table|json|csv] audit every repository's settings against the bar (fixes nothing)" },
-  scan: { run: scanCommand, help: "scan [--diff FILE|-] [PATH…]  find secrets in a diff's added lines or in files (exit 1 on findings)" },
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  // Loaded on demand: the sandbox needs graphql and GitHub's schema, which only a development install has.
+  demo: { run: async (args, io) => (await import("./demo.js")).demoCommand(args, io), usage: "demo [--archive DIR]", summary: "the whole app against a local GitHub sandbox; exit 0 when every step behaved" },
+  check: { run: checkCommand, usage: "check OWNER/REPO#N", summary: "evaluate a pull request and print the verdict (posts nothing)" },
+  scan: { run: scanCommand, usage: "scan [--diff FILE|-] [PATH...]", summary: "find secrets in a diff's added lines or in files (exit 1 on findings)" },
+  verify: { run: verifyCommand, usage: "verify [--archive DIR|--repo O/R]", summary: "recompute every evidence hash and link; exit 1 names the first broken record" },
+  reconcile: { run: makeReconcileCommand(), usage: "reconcile --period YYYY-MM", summary: "compare a month's merged PRs and pushes with the ledger; backfill what is missing" },
+  backfill: { run: makeBackfillCommand(), usage: "backfill --since YYYY-MM-DD", summary: "record changes from before the app was installed (marked collected late)" },
+  export: { run: exportCommand, usage: "export --period YYYY-MM", summary: "the month's evidence export: CSVs, summary.json and the auditor's issue" },
+  audit: { run: auditCommand, usage: "audit --org NAME", summary: "every repository's settings against the bar, as a table, JSON or CSV" },
 };
+
+function help(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  return `usage: soc2-guard <command> [options]\n\n${lines.join("\n")}\n\nGitHub commands read GITHUB_TOKEN; --api-url (or GITHUB_API_URL) points at GitHub Enterprise.\n`;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const io = processIO();
   const [name, ...rest] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr(`usage: soc2-guard <command> [options]\n\n${Object.values(COMMANDS).map((c) => `  ${c.help}`).join("\n")}\n`);
-    return name === undefined || name === "--help" || name === "help" ? 0 : 2;
+    const asked = name === undefined || name === "--help" || name === "help";
+    (asked ? io.stdout : io.stderr)(`${asked ? "" : `unknown command: ${name}\n`}${help()}`);
+    return asked ? 0 : 2;
   }
   return command.run(rest, io);
 }
