@@ -167,21 +167,25 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     };
   }
 
-  private async markersAt(commitOid: string, ids: string[]): Promise<string[]> {
-    const fields = ids.map((id, i) => `m${i}: file(path: "${markerPath(id)}") { oid }`).join("\n        ");
-    const data = await this.query<{ repository: { object: CommitFiles | null } | null }>(
+  /** Aliased fields of one commit, in one query (files at that commit, by alias). */
+  private async commitFields<T extends object>(commitOid: string, fields: string[]): Promise<Partial<T>> {
+    const data = await this.query<{ repository: { object: T | null } | null }>(
       `query ($owner: String!, $name: String!, $oid: GitObjectID!) {
   repository(owner: $owner, name: $name) {
     object(oid: $oid) {
       ... on Commit {
-        ${fields}
+        ${fields.join("\n        ")}
       }
     }
   }
 }`,
       { owner: this.options.owner, name: this.options.repo, oid: commitOid },
     );
-    const commit = data.repository?.object ?? {};
+    return data.repository?.object ?? {};
+  }
+
+  private async markersAt(commitOid: string, ids: string[]): Promise<string[]> {
+    const commit = await this.commitFields<CommitFiles>(commitOid, ids.map((id, i) => `m${i}: file(path: "${markerPath(id)}") { oid }`));
     return ids.filter((_, i) => commit[`m${i}`]);
   }
 
@@ -347,20 +351,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
   }
 
   private async filesAt(commitOid: string, paths: string[]): Promise<Array<string | null>> {
-    const fields = paths.map((path, i) => `s${i}: file(path: ${JSON.stringify(path)}) { ${blobFields} }`).join("\n        ");
-    const data = await this.query<{ repository: { object: Record<string, BlobEntry | null> | null } | null }>(
-      `query ($owner: String!, $name: String!, $oid: GitObjectID!) {
-  repository(owner: $owner, name: $name) {
-    object(oid: $oid) {
-      ... on Commit {
-        ${fields}
-      }
-    }
-  }
-}`,
-      { owner: this.options.owner, name: this.options.repo, oid: commitOid },
-    );
-    const commit = data.repository?.object ?? {};
+    const commit = await this.commitFields<Record<string, BlobEntry | null>>(commitOid, paths.map((path, i) => `s${i}: file(path: ${JSON.stringify(path)}) { ${blobFields} }`));
     const texts: Array<string | null> = [];
     for (let i = 0; i < paths.length; i++) texts.push(await this.blobText(commit[`s${i}`] ?? null, paths[i]!, commitOid));
     return texts;

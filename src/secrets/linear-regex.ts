@@ -59,22 +59,32 @@ export class LinearRegex {
 
   /** Every non-overlapping value in text, left to right (a shared empty array when none). */
   findAll(text: string): readonly RegexMatch[] {
-    const re = this.re;
-    re.lastIndex = 0;
-    let found: RegexMatch[] | undefined;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const whole = m.indices![0]!;
-      const group = m.length > 1 && m.indices![1] ? m.indices![1] : whole;
-      const value = m.length > 1 && m[1] !== undefined ? m[1] : m[0];
-      if (value.length > 0) (found ??= []).push({ start: whole[0], valueStart: group[0], valueEnd: group[1], value });
-      // Resume right after the value, not after a consumed trailing boundary character,
-      // so two tokens separated by one character are both found.
-      const resume = Math.max(group[1], whole[0] + 1);
-      if (resume > text.length) break;
-      re.lastIndex = resume;
-    }
-    return found ?? NONE;
+    return collectMatches(this.re as unknown as MatchingRegex, text);
   }
 }
 
 const NONE: readonly RegexMatch[] = Object.freeze([]);
+
+/** What both engines offer: a global regex with match indices (the `d` flag). */
+export interface MatchingRegex {
+  lastIndex: number;
+  exec(text: string): RegExpExecArray | null;
+}
+
+/** Every non-overlapping value a global `d`-flag regex finds in text (a shared empty array when none). */
+export function collectMatches(re: MatchingRegex, text: string): readonly RegexMatch[] {
+  re.lastIndex = 0;
+  let found: RegexMatch[] | undefined;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const whole = m.indices![0]!;
+    const group = m.length > 1 && m.indices![1] ? m.indices![1] : whole;
+    const value = m.length > 1 && m[1] !== undefined ? m[1] : m[0];
+    if (value.length > 0) (found ??= []).push({ start: whole[0], valueStart: group[0], valueEnd: group[1], value });
+    // Resume right after the value, not after a consumed trailing boundary character,
+    // so two tokens separated by one character are both found.
+    const resume = Math.max(group[1], whole[0] + 1);
+    if (resume > text.length) break;
+    re.lastIndex = resume;
+  }
+  return found ?? NONE;
+}

@@ -3,9 +3,7 @@
 // amount of work per position, and the crafted-input tests hold them to it. Rules that
 // users add run on RE2 (linear-regex.ts) — their patterns are not ours to vouch for.
 
-import type { RegexMatch } from "./linear-regex.js";
-
-const NONE: readonly RegexMatch[] = Object.freeze([]);
+import { collectMatches, type RegexMatch } from "./linear-regex.js";
 
 export class VettedRegex {
   private readonly re: RegExp;
@@ -16,18 +14,6 @@ export class VettedRegex {
 
   /** Same contract as LinearRegex.findAll. */
   findAll(text: string): readonly RegexMatch[] {
-    const re = this.re;
-    re.lastIndex = 0;
-    let found: RegexMatch[] | undefined;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const whole = m.indices![0]!;
-      const group = m.length > 1 && m.indices![1] ? m.indices![1] : whole;
-      const value = m.length > 1 && m[1] !== undefined ? m[1] : m[0];
-      if (value.length > 0) (found ??= []).push({ start: whole[0], valueStart: group[0], valueEnd: group[1], value });
-      const resume = Math.max(group[1], whole[0] + 1);
-      if (resume > text.length) break;
-      re.lastIndex = resume;
-    }
-    return found ?? NONE;
+    return collectMatches(this.re, text);
   }
 }
