@@ -29,7 +29,9 @@ interface Sample {
 }
 
 const ROOT = new URL("..", import.meta.url).pathname;
-export const CORPUS = join(ROOT, "..", "shared", "corpora", "secrets-dev", "kingfisher.jsonl");
+// The shared dev corpus sits beside the checkout (../shared), or two levels up from a worktree;
+// SECRETS_DEV_CORPUS names it anywhere else.
+export const CORPUS = process.env.SECRETS_DEV_CORPUS ?? [join(ROOT, "..", "shared"), join(ROOT, "..", "..", "shared")].map((d) => join(d, "corpora", "secrets-dev", "kingfisher.jsonl")).find((p) => existsSync(p)) ?? join(ROOT, "..", "shared", "corpora", "secrets-dev", "kingfisher.jsonl");
 
 export function loadCorpus(): Sample[] {
   return readFileSync(CORPUS, "utf8")

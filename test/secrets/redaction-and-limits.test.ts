@@ -155,6 +155,47 @@ describe("crafted input", () => {
     expect(millis).toBeLessThan(30_000);
   });
 
+  it("scans the whitespace bomb (1,000 lines of a keyword and 4,000 blanks) of every built-in keyword in bounded time", () => {
+    // Issue 10 item 12: a name directly followed by a run of blanks made `\s*(?:[:=]|\s)\s*`
+    // try every split of the run (n² per line): 1,000 such lines held the process for ~10 s.
+    // The time budget would cut the scan short and report it as not scanned; it must not need to.
+    const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 5_000 } });
+    const keywords = [...new Set(builtinRules.flatMap((rule) => rule.keywords))];
+    const blanks = [" ", "\t", " \t"];
+    const lines = Array.from({ length: Math.max(1_000, keywords.length * blanks.length) }, (_, i) => ({
+      line: i + 1,
+      text: keywords[i % keywords.length]! + blanks[Math.floor(i / keywords.length) % blanks.length]!.repeat(4_000),
+    }));
+    const started = performance.now();
+    const result = scanner.scan([{ path: "bomb.txt", lines }]);
+    const millis = performance.now() - started;
+    expect(result.notScanned).toEqual([]);
+    expect(result.linesScanned).toBe(lines.length);
+    expect(millis).toBeLessThan(2_000);
+  });
+
+  it("keeps every built-in pattern cheap on its own keyword followed by, or repeated with, each character class it uses", () => {
+    // The shapes that make neighbouring or nested repetitions backtrack: the keyword then a
+    // run of one filler (blanks, separators, token characters, quotes, escapes), and the
+    // keyword and the filler repeated. 2 KB each: quadratic work shows at this length already (4 M steps a line).
+    const fillers = [" ", "\t", "=", ":", " =", ": ", '"', "'", "a", "a1", "A", "-", ".", "/+", "@", ";", "\\n", ",", ")", "x;", "_x", "a:", "a@", "=a", "\\", "$", "%2B", "n"];
+    const lines: Array<{ line: number; text: string }> = [];
+    for (const rule of builtinRules) {
+      const keyword = rule.keywords[0] ?? "key";
+      for (const filler of fillers) {
+        lines.push({ line: lines.length + 1, text: keyword + filler.repeat(Math.ceil(2_000 / filler.length)) });
+        lines.push({ line: lines.length + 1, text: (keyword + filler).repeat(Math.ceil(2_000 / (keyword.length + filler.length))) });
+      }
+    }
+    const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 60_000, maxBytes: 256 * 1024 * 1024 } });
+    const started = performance.now();
+    const result = scanner.scan([{ path: "crafted.txt", lines }]);
+    const millis = performance.now() - started;
+    expect(result.notScanned).toEqual([]);
+    // ~80 MB of crafted text.
+    expect(millis).toBeLessThan(10_000);
+  });
+
   it("runs a user's catastrophic-backtracking regex in linear time", () => {
     // Each of these takes a backtracking engine exponential time on the lines below.
     const userRules = [

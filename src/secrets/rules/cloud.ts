@@ -1,10 +1,10 @@
 // Cloud providers and infrastructure platforms.
 import type { SecretRule } from "../rule.js";
-import { ALNUM, END, HEX, START, URLSAFE, UUID, named, prefixed } from "./define.js";
+import { ALNUM, ASSIGN, END, HEX, START, URLSAFE, UUID, named, prefixed } from "./define.js";
 
 export const cloudRules: SecretRule[] = [
   { id: "aws-access-key-id", description: "AWS access key ID", regex: `${START}((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})${END}`, keywords: ["akia", "asia", "abia", "acca", "a3t"] },
-  { id: "aws-secret-access-key", description: "AWS secret access key", regex: `(?:aws|amazon)[\\w.-]{0,30}?(?:secret|key)[\\w.-]{0,20}?["']?\\s*(?:[:=]|=>|\\s)\\s*["'\`]?([A-Za-z0-9/+=]{40})${END}`, keywords: ["aws", "amazon"], ignoreCase: true, entropy: 4 },
+  { id: "aws-secret-access-key", description: "AWS secret access key", regex: `(?:aws|amazon)[\\w.-]{0,30}?(?:secret|key)[\\w.-]{0,20}?["']?${ASSIGN}["'\`]?([A-Za-z0-9/+=]{40})${END}`, keywords: ["aws", "amazon"], ignoreCase: true, entropy: 4 },
   { id: "aws-session-token", description: "AWS session token", regex: `(?:aws_?session_?token|x-amz-security-token)["']?\\s*[:=]\\s*["']?([A-Za-z0-9/+=]{100,})`, keywords: ["session_token", "sessiontoken", "security-token"], ignoreCase: true, entropy: 4 },
   prefixed("gcp-api-key", "Google API key (Cloud, Maps, Firebase)", "AIza", URLSAFE(35)),
   prefixed("google-oauth-client-secret", "Google OAuth client secret", "GOCSPX-", URLSAFE(28)),

@@ -9,7 +9,7 @@ export const communicationRules: SecretRule[] = [
   { id: "slack-config-token", description: "Slack configuration token", regex: `${START}(xoxe\\.xox[bp]-\\d-[A-Z0-9]{163,166})${END}`, keywords: ["xoxe.xox"] },
   { id: "slack-legacy-token", description: "Slack legacy token", regex: `${START}(xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48})${END}`, keywords: ["xoxa-", "xoxr-"] },
   { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: `(https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56})`, keywords: ["hooks.slack.com"] },
-  { id: "discord-bot-token", description: "Discord bot token", regex: `(?:discord|bot)[\\w.-]{0,20}?["']?\\s*[:=]?\\s*["']?([MNO][A-Za-z\\d_-]{23,25}\\.[A-Za-z\\d_-]{6}\\.[A-Za-z\\d_-]{27,38})`, keywords: ["discord", "bot"], ignoreCase: true },
+  { id: "discord-bot-token", description: "Discord bot token", regex: `(?:discord|bot)[\\w.-]{0,20}?["']?\\s{0,32}(?:[:=]\\s{0,32})?["']?([MNO][A-Za-z\\d_-]{23,25}\\.[A-Za-z\\d_-]{6}\\.[A-Za-z\\d_-]{27,38})`, keywords: ["discord", "bot"], ignoreCase: true },
   { id: "discord-webhook-url", description: "Discord webhook URL", regex: `(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/\\d+/${URLSAFE(68)})`, keywords: ["discord.com/api/webhooks", "discordapp.com/api/webhooks"] },
   { id: "telegram-bot-token", description: "Telegram bot token", regex: `${START}(\\d{8,10}:AA[A-Za-z0-9_-]{33})${END}`, keywords: [":aa"] },
   { id: "microsoft-teams-webhook", description: "Microsoft Teams incoming webhook URL", regex: `(https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[A-Za-z0-9-]{36}@[A-Za-z0-9-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[A-Za-z0-9-]{36})`, keywords: ["webhook.office.com"] },

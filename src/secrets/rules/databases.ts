@@ -29,7 +29,7 @@ export const databaseRules: SecretRule[] = [
   urlPassword("nats-url-password", "NATS URL with password", ["nats"]),
   urlPassword("kafka-url-password", "Kafka SASL URL with password", ["kafka"]),
   urlPassword("elasticsearch-url-password", "Elasticsearch URL with password", ["elasticsearch", "elastic"]),
-  { id: "jdbc-password-parameter", description: "JDBC connection string password", regex: `jdbc:[a-z0-9]+:[^\\s'"]*[;?&]password=([^;&\\s'"]{4,})`, keywords: ["jdbc:"], ignoreCase: true, entropy: 1.5 },
+  { id: "jdbc-password-parameter", description: "JDBC connection string password", regex: `jdbc:[a-z0-9]{1,32}:[^\\s'"]{0,256}[;?&]password=([^;&\\s'"]{4,})`, keywords: ["jdbc:"], ignoreCase: true, entropy: 1.5 },
   {
     id: "odbc-connection-password",
     description: "ODBC / ADO.NET connection string password",
