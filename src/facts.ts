@@ -50,6 +50,8 @@ export interface CheckFacts {
   name: string;
   /** App slug for check runs, null for statuses. */
   app: string | null;
+  /** The app's id for check runs (what a required check is pinned to), null for statuses; absent when unknown. */
+  appId?: number | null;
   status: "queued" | "in_progress" | "completed" | "waiting" | "pending" | "requested";
   conclusion: CheckConclusion | null;
   completedAt: string | null;
@@ -64,6 +66,14 @@ export interface ChangedFile {
   deletions: number;
   /** Unified diff hunks as GitHub returns them; null when GitHub omitted the patch (binary or too large). */
   patch: string | null;
+  /** The file's blob id at the head, as GitHub's file list gives it. */
+  sha?: string | null;
+  /**
+   * For a file GitHub gave no patch for: its content at the head, read through the Git blobs
+   * API within a size budget (all of it is scanned as added); binary (NUL bytes); or why it
+   * was not read.
+   */
+  content?: { kind: "text"; text: string } | { kind: "binary"; bytes: number } | { kind: "not-read"; reason: string };
 }
 
 export interface LabelFacts {
@@ -114,6 +124,8 @@ export interface BranchRules {
   requireCodeOwnerReview: boolean;
   requireLastPushApproval: boolean;
   requiredStatusChecks: string[];
+  /** Required checks pinned to one app (classic `checks[].app_id`, ruleset `integration_id`): only that app's check run satisfies them. */
+  pinnedChecks: Array<{ context: string; appId: number }>;
   strictStatusChecks: boolean;
   blockForcePushes: boolean;
   blockDeletions: boolean;
@@ -144,6 +156,16 @@ export interface CodeOwnersFacts {
   text: string | null;
 }
 
+/**
+ * A fact GitHub would not give in full (it stops listing at a fixed limit) or the app could
+ * not read. A control that needs it fails with the reason instead of deciding on a part.
+ */
+export interface IncompleteFact {
+  fact: "commits" | "changedPaths" | "files" | "orgConfig";
+  /** What stopped us and what to do, in one sentence. */
+  reason: string;
+}
+
 export interface Facts {
   pr: PullRequestFacts;
   checks: CheckFacts[];
@@ -151,6 +173,10 @@ export interface Facts {
   codeOwners: CodeOwnersFacts;
   access: AccessFacts;
   security: RepositorySecurityFacts;
+  /** This app, so a control can tell its own required check from another app's of the same name. */
+  ownApp?: { slug: string; id: number | null };
+  /** Facts that are known to be partial; empty when everything was read in full. */
+  incomplete?: IncompleteFact[];
   /** ISO time the snapshot was taken. */
   collectedAt: string;
 }

@@ -13,7 +13,7 @@
 
 import { PROTECTION_RULE_FIELDS } from "./queries.js";
 import type { GitHubClient } from "./client.js";
-import { classicFromGraphql, type GqlProtectionRule } from "./facts-loader.js";
+import { classicFromGraphql, type GqlProtectionRule } from "../rules/classic-from-graphql.js";
 import { combineBranchRules, fromClassicProtection, rulesetParts, type BypassActor, type RulesetDetails } from "../rules/branch-rules.js";
 import type { BranchRules } from "../facts.js";
 import type { OrgAuditFacts, Permission, RepositoryAuditFacts } from "../audit/facts.js";

@@ -16,10 +16,41 @@ export const PROTECTION_RULE_FIELDS = /* GraphQL */ `
   requireLastPushApproval
   requiresStatusChecks
   requiredStatusCheckContexts
+  requiredStatusChecks { context app { databaseId slug } }
   requiresStrictStatusChecks
   allowsForcePushes
   allowsDeletions
   isAdminEnforced
+`;
+
+/** A file at a commit: its text, and enough to fetch all of it when GraphQL truncates it. */
+const BLOB = /* GraphQL */ `object { ... on Blob { oid text isTruncated byteSize } }`;
+
+/** One check suite with its first page of runs; MORE_CHECK_RUNS reads the pages past it. */
+const SUITE_FIELDS = /* GraphQL */ `
+  fragment SuiteFields on CheckSuite {
+    id
+    app { slug databaseId }
+    checkRuns(first: 100, filterBy: { checkType: LATEST }) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { databaseId name status conclusion completedAt detailsUrl }
+    }
+  }
+`;
+
+/** The checks on one commit, first pages; CHECKS_ON_COMMIT reads the suites past them. */
+const CHECKS_FIELDS = /* GraphQL */ `
+  fragment ChecksFields on Commit {
+    oid
+    checkSuites(first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...SuiteFields }
+    }
+    status { contexts { context state createdAt targetUrl } }
+  }
+  ${SUITE_FIELDS}
 `;
 
 const COMMIT_FIELDS = /* GraphQL */ `
@@ -40,7 +71,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         name
         target {
           ... on Commit {
-            config: file(path: $configPath) { object { ... on Blob { text isTruncated } } }
+            config: file(path: $configPath) { ${BLOB} }
           }
         }
       }
@@ -73,6 +104,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         }
         reviews(first: 100) {
           totalCount
+          pageInfo { hasNextPage endCursor }
           nodes { databaseId state submittedAt author { __typename login } commit { oid } }
         }
         files(first: 100) {
@@ -81,28 +113,15 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
           nodes { path }
         }
         head: commits(last: 1) {
-          nodes {
-            commit {
-              oid
-              checkSuites(first: 50) {
-                nodes {
-                  app { slug databaseId }
-                  checkRuns(first: 100, filterBy: { checkType: LATEST }) {
-                    nodes { databaseId name status conclusion completedAt detailsUrl }
-                  }
-                }
-              }
-              status { contexts { context state createdAt targetUrl } }
-            }
-          }
+          nodes { commit { ...ChecksFields } }
         }
         baseRef {
           branchProtectionRule { ${PROTECTION_RULE_FIELDS} }
           target {
             ... on Commit {
-              codeownersGithub: file(path: ".github/CODEOWNERS") { object { ... on Blob { text } } }
-              codeownersRoot: file(path: "CODEOWNERS") { object { ... on Blob { text } } }
-              codeownersDocs: file(path: "docs/CODEOWNERS") { object { ... on Blob { text } } }
+              codeownersGithub: file(path: ".github/CODEOWNERS") { ${BLOB} }
+              codeownersRoot: file(path: "CODEOWNERS") { ${BLOB} }
+              codeownersDocs: file(path: "docs/CODEOWNERS") { ${BLOB} }
             }
           }
         }
@@ -112,13 +131,14 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
       defaultBranchRef {
         target {
           ... on Commit {
-            config: file(path: $configPath) { object { ... on Blob { text isTruncated } } }
+            config: file(path: $configPath) { ${BLOB} }
           }
         }
       }
     }
   }
   ${COMMIT_FIELDS}
+  ${CHECKS_FIELDS}
 `;
 
 export const MORE_COMMITS = /* GraphQL */ `
@@ -147,3 +167,56 @@ export const MORE_FILES = /* GraphQL */ `
     }
   }
 `;
+
+export const MORE_REVIEWS = /* GraphQL */ `
+  query MorePullRequestReviews($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        reviews(first: 100, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes { databaseId state submittedAt author { __typename login } commit { oid } }
+        }
+      }
+    }
+  }
+`;
+
+/** The checks on a commit by oid: the head when the PR's last listed commit is not headRefOid, or check-suite pages past the first. */
+export const CHECKS_ON_COMMIT = /* GraphQL */ `
+  query ChecksOnCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $after: String) {
+    repository(owner: $owner, name: $repo) {
+      object(oid: $oid) {
+        ... on Commit {
+          oid
+          checkSuites(first: 50, after: $after) {
+            totalCount
+            pageInfo { hasNextPage endCursor }
+            nodes { ...SuiteFields }
+          }
+          status { contexts { context state createdAt targetUrl } }
+        }
+      }
+    }
+  }
+  ${SUITE_FIELDS}
+`;
+
+export const MORE_CHECK_RUNS = /* GraphQL */ `
+  query MoreCheckRuns($suite: ID!, $after: String!) {
+    node(id: $suite) {
+      ... on CheckSuite {
+        checkRuns(first: 100, after: $after, filterBy: { checkType: LATEST }) {
+          pageInfo { hasNextPage endCursor }
+          nodes { databaseId name status conclusion completedAt detailsUrl }
+        }
+      }
+    }
+  }
+`;
+
+/** Sizes of the blobs GitHub gave no patch for, so only those within budget are downloaded (aliases b0, b1, …). */
+export function blobSizesQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$b${i}: GitObjectID!`).join(", ");
+  const fields = Array.from({ length: count }, (_, i) => `    b${i}: object(oid: $b${i}) { ... on Blob { oid byteSize isBinary } }`).join("\n");
+  return `query BlobSizes($owner: String!, $repo: String!, ${vars}) {\n  repository(owner: $owner, name: $repo) {\n${fields}\n  }\n}`;
+}

@@ -20,6 +20,7 @@ export function emptyBranchRules(): BranchRules {
     requireCodeOwnerReview: false,
     requireLastPushApproval: false,
     requiredStatusChecks: [],
+    pinnedChecks: [],
     strictStatusChecks: false,
     blockForcePushes: false,
     blockDeletions: false,
@@ -52,6 +53,10 @@ export function fromClassicProtection(json: Json, name = "classic branch protect
     ...((checks?.checks as Array<{ context: string }> | undefined) ?? []).map((c) => c.context),
   ]);
   const bypassActors = classicBypassActors(json, reviews);
+  // app_id -1 (or none) means "any source"; a positive id pins the check to that app.
+  const pinnedChecks = ((checks?.checks as Array<{ context: string; app_id?: number | null }> | undefined) ?? [])
+    .filter((c) => typeof c.app_id === "number" && c.app_id > 0)
+    .map((c) => ({ context: c.context, appId: c.app_id! }));
   return {
     ...emptyBranchRules(),
     sources: [{ kind: "classic", name, enforcement: "active", level: "repository" }],
@@ -61,6 +66,7 @@ export function fromClassicProtection(json: Json, name = "classic branch protect
     requireCodeOwnerReview: reviews?.require_code_owner_reviews === true,
     requireLastPushApproval: reviews?.require_last_push_approval === true,
     requiredStatusChecks: [...contexts].sort(),
+    pinnedChecks: sortPins(pinnedChecks),
     strictStatusChecks: checks?.strict === true,
     blockForcePushes: !enabled(json.allow_force_pushes),
     blockDeletions: !enabled(json.allow_deletions),
@@ -149,6 +155,12 @@ export function rulesetParts(rules: Json[], rulesets: ReadonlyMap<number, Rulese
           break;
         case "required_status_checks":
           part.requiredStatusChecks = [...new Set([...part.requiredStatusChecks, ...list(p.required_status_checks).map((c) => String(c.context))])].sort();
+          part.pinnedChecks = unionPins(
+            part.pinnedChecks,
+            list(p.required_status_checks)
+              .filter((c) => typeof c.integration_id === "number" && c.integration_id > 0)
+              .map((c) => ({ context: String(c.context), appId: Number(c.integration_id) })),
+          );
           part.strictStatusChecks ||= p.strict_required_status_checks_policy === true;
           break;
         case "non_fast_forward":
@@ -172,6 +184,15 @@ export function fromBranchRules(rules: Json[], rulesets: ReadonlyMap<number, Rul
   return combineBranchRules(...rulesetParts(rules, rulesets));
 }
 
+type Pin = BranchRules["pinnedChecks"][number];
+const sortPins = (pins: Pin[]): Pin[] => [...pins].sort((a, b) => a.context.localeCompare(b.context) || a.appId - b.appId);
+/** Both lists of pins; a check pinned to two apps by two sources must satisfy both (GitHub enforces each rule). */
+function unionPins(a: Pin[], b: Pin[]): Pin[] {
+  const seen = new Map<string, Pin>();
+  for (const pin of [...a, ...b]) seen.set(`${pin.appId}:${pin.context}`, pin);
+  return sortPins([...seen.values()]);
+}
+
 /** The requirements of several sources added up, ignoring who may bypass them. */
 function requirements(parts: BranchRules[]): BranchRules {
   const combined = emptyBranchRules();
@@ -184,6 +205,7 @@ function requirements(parts: BranchRules[]): BranchRules {
     combined.requireCodeOwnerReview ||= part.requireCodeOwnerReview;
     combined.requireLastPushApproval ||= part.requireLastPushApproval;
     combined.requiredStatusChecks = [...new Set([...combined.requiredStatusChecks, ...part.requiredStatusChecks])].sort();
+    combined.pinnedChecks = unionPins(combined.pinnedChecks, part.pinnedChecks);
     combined.strictStatusChecks ||= part.strictStatusChecks;
     combined.blockForcePushes ||= part.blockForcePushes;
     combined.blockDeletions ||= part.blockDeletions;
@@ -200,6 +222,7 @@ function isWeaker(weaker: BranchRules, full: BranchRules): boolean {
     (full.requireCodeOwnerReview && !weaker.requireCodeOwnerReview) ||
     (full.requireLastPushApproval && !weaker.requireLastPushApproval) ||
     full.requiredStatusChecks.some((c) => !weaker.requiredStatusChecks.includes(c)) ||
+    full.pinnedChecks.some((c) => !weaker.pinnedChecks.some((w) => w.context === c.context && w.appId === c.appId)) ||
     (full.strictStatusChecks && !weaker.strictStatusChecks) ||
     (full.blockForcePushes && !weaker.blockForcePushes) ||
     (full.blockDeletions && !weaker.blockDeletions)

@@ -209,6 +209,7 @@ export class SandboxGraphql {
       requireLastPushApproval: p.requireLastPushApproval,
       requiresStatusChecks: p.requiredStatusChecks !== null,
       requiredStatusCheckContexts: p.requiredStatusChecks ?? [],
+      requiredStatusChecks: (p.requiredStatusChecks ?? []).map((context) => ({ __typename: "RequiredStatusCheckDescription", context, app: null })),
       requiresStrictStatusChecks: p.strict,
       allowsForcePushes: p.allowForcePushes,
       allowsDeletions: p.allowDeletions,
@@ -255,6 +256,7 @@ export class SandboxGraphql {
           a,
           (s) => ({
             __typename: "CheckSuite",
+            id: `CS_${s.id}`,
             databaseId: s.id,
             app: { __typename: "App", slug: s.app.slug, databaseId: s.app.id, name: s.app.name },
             checkRuns: (b: Page & { filterBy?: { checkType?: string; checkName?: string; status?: string } }) => {

@@ -64,6 +64,7 @@ export function makeFacts(overrides: { pr?: Partial<Facts["pr"]> } & Partial<Omi
       requireCodeOwnerReview: false,
       requireLastPushApproval: false,
       requiredStatusChecks: ["soc2-guard"],
+      pinnedChecks: [{ context: "soc2-guard", appId: 1 }],
       strictStatusChecks: false,
       blockForcePushes: true,
       blockDeletions: true,
@@ -74,6 +75,8 @@ export function makeFacts(overrides: { pr?: Partial<Facts["pr"]> } & Partial<Omi
     codeOwners: { path: null, text: null },
     access: { permissions: { alice: "write", bob: "admin", carol: "write", dave: "read", octocat: "write", "renovate[bot]": "write" }, teams: {} },
     security: { secretScanning: "enabled", pushProtection: "enabled", openSecretAlerts: [] },
+    ownApp: { slug: "soc2-guard", id: 1 },
+    incomplete: [],
     collectedAt: "2026-11-01T12:00:00.000Z",
     ...rest,
   };
