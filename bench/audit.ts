@@ -10,7 +10,7 @@ import type { GitHubClient } from "../src/github/client.js";
 import { EtagCache, RequestCounter } from "../src/github/request-accounting.js";
 import { auditOrganization } from "../src/github/org-audit-run.js";
 import { safeDefaults } from "../src/config/defaults.js";
-import { defaultAuditConfig } from "../src/audit/config.js";
+import { defaultAuditConfig } from "../src/config/audit.js";
 import { mockOrg, type FixtureOrg, type FixtureRepo } from "../test/audit/fixture-org.js";
 
 const REPOS = 1_000;

@@ -4,7 +4,8 @@
 // access changes need a human decision and are reported only.
 
 import type { RepositoryAuditFacts } from "./facts.js";
-import { auditConfigOf, branchBar, type AuditableConfig, type FixMode } from "./config.js";
+import { auditConfigOf, branchBar, type AuditableConfig } from "./config.js";
+import type { FixMode } from "../config/audit.js";
 import type { PolicyId, PolicyResult } from "./policy.js";
 
 export interface PlannedCall {

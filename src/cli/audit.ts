@@ -9,7 +9,7 @@ import { RequestCounter } from "../github/request-accounting.js";
 import { auditOrganization } from "../github/org-audit-run.js";
 import { renderAuditTable } from "../audit/report.js";
 import { safeDefaults } from "../config/defaults.js";
-import { defaultAuditConfig } from "../audit/config.js";
+import { defaultAuditConfig } from "../config/audit.js";
 
 const USAGE = "usage: soc2-guard audit --org NAME [--format table|json|csv] [--api-url URL]   (token in GITHUB_TOKEN)\n";
 

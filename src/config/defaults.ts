@@ -1,5 +1,5 @@
 import type { Config } from "./types.js";
-import { defaultAuditConfig } from "../audit/config.js";
+import { defaultAuditConfig } from "./audit.js";
 
 export const CONFIG_PATH = ".github/soc2-guard.yml";
 

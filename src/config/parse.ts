@@ -5,8 +5,9 @@ import { Ajv, type ErrorObject } from "ajv";
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from "yaml";
 import { configSchema } from "./schema.js";
 import type { ConfigProblem } from "./types.js";
-import { parseAuditConfig } from "../audit/config.js";
+import { parseAuditConfig } from "./audit.js";
 import { LinearRegex } from "../secrets/linear-regex.js";
+import { userPattern } from "./user-pattern.js";
 
 /** A config file as written: every key optional. Validated against the schema. */
 export type ConfigFileContent = {
@@ -137,7 +138,7 @@ function checkRegexes(
     try {
       // Secret rules run on the linear-time engine, which has no lookarounds: refuse them here, with the line.
       if (linear) new LinearRegex(source);
-      else new RegExp(source);
+      else userPattern(source);
     } catch (error) {
       const node = doc.getIn(segments, true) as Node | undefined;
       problems.push(problem(node?.range?.[0] ?? 0, segments.join("."), `not a valid regular expression: ${(error as Error).message}`));

@@ -5,9 +5,8 @@
 import { canonicalHash } from "../canonical-json.js";
 import { safeDefaults } from "./defaults.js";
 import { parseConfigFile, type ConfigFileContent } from "./parse.js";
-import { parseAuditConfig } from "../audit/config.js";
-import type { Config, ConfigProblem, ControlsConfig, ResolvedConfig } from "./types.js";
-import type { Mode } from "../controls/types.js";
+import { parseAuditConfig } from "./audit.js";
+import type { Config, ConfigProblem, ControlsConfig, Mode, ResolvedConfig } from "./types.js";
 
 export interface ConfigLayerInput {
   /** `owner/repo` the file was read from. */

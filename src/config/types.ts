@@ -1,8 +1,10 @@
 // The validated configuration. Parsed and checked once in src/config/; everything
 // else trusts these types.
 
-import type { Mode } from "../controls/types.js";
-import type { AuditConfig } from "../audit/config.js";
+import type { AuditConfig } from "./audit.js";
+
+/** enforce blocks the check; advisory reports only; off skips the control. */
+export type Mode = "enforce" | "advisory" | "off";
 
 export interface PathRule {
   pattern: string;

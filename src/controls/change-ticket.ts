@@ -1,13 +1,12 @@
 // change.ticket — CC8.1: the change is traceable to an authorised request.
 
 import type { Control, ControlResult } from "./types.js";
+import { userPatternMatches } from "../config/user-pattern.js";
 
+/** Ticket references in PR text. The patterns run on RE2: linear in the text, whatever the author wrote. */
 export function findTicketRefs(texts: string[], patterns: string[]): string[] {
   const refs = new Set<string>();
-  for (const source of patterns) {
-    const regex = new RegExp(source, "g");
-    for (const text of texts) for (const match of text.matchAll(regex)) refs.add(match[0]);
-  }
+  for (const source of patterns) for (const text of texts) for (const match of userPatternMatches(source, text)) refs.add(match);
   return [...refs];
 }
 

@@ -3,6 +3,7 @@
 
 import type { Facts } from "../facts.js";
 import type { ExceptionsConfig } from "../config/types.js";
+import { emergencyReasonFrom } from "./emergency-reason.js";
 
 export interface ExceptionState {
   /** The label is on the pull request. */
@@ -26,12 +27,6 @@ export function isAllowed(login: string, allowed: string[], teams: Facts["access
   );
 }
 
-/** The reason is the PR body's `Emergency:` line when there is one. */
-function reasonFrom(body: string): string | null {
-  const match = /^\s*(?:emergency|reason)\s*:\s*(.+)$/im.exec(body);
-  return match?.[1]?.trim() ?? null;
-}
-
 export function evaluateException(facts: Facts, config: ExceptionsConfig): ExceptionState {
   const label = facts.pr.labels.find((l) => l.name.toLowerCase() === config.label.toLowerCase());
   const none: ExceptionState = { requested: false, authorised: false, label: config.label, declaredBy: null, declaredAt: null, reason: "", reviewDueAt: null };
@@ -46,7 +41,7 @@ export function evaluateException(facts: Facts, config: ExceptionsConfig): Excep
     label: label.name,
     declaredBy,
     declaredAt,
-    reason: reasonFrom(facts.pr.body) ?? `label "${label.name}" added by ${declaredBy ? `@${declaredBy}` : "an unknown actor"}`,
+    reason: emergencyReasonFrom(facts.pr.body) ?? `label "${label.name}" added by ${declaredBy ? `@${declaredBy}` : "an unknown actor"}`,
     reviewDueAt: authorised ? due : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Facts } from "../facts.js";
-import type { Config } from "../config/types.js";
+import type { Config, Mode } from "../config/types.js";
 
 export type ControlId =
   | "review.approval"
@@ -8,8 +8,6 @@ export type ControlId =
   | "secrets.diff"
   | "secrets.repository"
   | "change.ticket";
-
-export type Mode = "enforce" | "advisory" | "off";
 
 /** pass ✅, fail ❌, pending ⏳ (waiting on something that has not reported), skipped ➖ (off or cannot be evaluated, with a reason). */
 export type Status = "pass" | "fail" | "pending" | "skipped";

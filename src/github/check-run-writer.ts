@@ -3,7 +3,7 @@
 
 import type { GitHubClient } from "./client.js";
 import type { Annotation } from "../controls/types.js";
-import type { Verdict } from "../verdict/verdict.js";
+import type { Verdict } from "../verdict/types.js";
 import { OWN_CHECK_NAME } from "../controls/identities.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;

@@ -6,7 +6,7 @@
 
 import type { GitHubClient } from "./client.js";
 import type { RepositoryAudit } from "../audit/evaluate.js";
-import type { AuditConfig } from "../audit/config.js";
+import type { AuditConfig } from "../config/audit.js";
 import { parseDriftMarker, parseSummaryMarker, renderDriftIssue, renderSummaryIssue, summaryHash, type AppliedChange } from "../audit/report.js";
 
 interface ListedIssue {

@@ -5,7 +5,7 @@ import type { GitHubClient } from "../github/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
 import { evaluate } from "../verdict/evaluate.js";
-import type { Verdict } from "../verdict/verdict.js";
+import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
 
 export interface Logger {

@@ -5,7 +5,8 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Control, ControlEnv } from "../controls/types.js";
 import { catalogue } from "../controls/index.js";
 import { evaluateException } from "../controls/exception.js";
-import { decideVerdict, type Verdict } from "./verdict.js";
+import { decideVerdict } from "./verdict.js";
+import type { Verdict } from "./types.js";
 
 export function evaluate(
   facts: Facts,

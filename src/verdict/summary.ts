@@ -1,8 +1,7 @@
 // The check run's Markdown summary: one row per control, the fix for each failure,
 // and a footer that lets an auditor tie the result to its config and evaluation.
 
-import type { Verdict, VerdictInput } from "./verdict.js";
-import { statusIcon } from "./verdict.js";
+import { statusIcon, type Verdict, type VerdictInput } from "./types.js";
 
 /** GitHub rejects a check-run summary over 65,535 characters; stay under it in bytes too. */
 export const SUMMARY_LIMIT_BYTES = 65_535;

@@ -1,34 +1,10 @@
 // Findings → the check run's conclusion, title, summary and annotations.
 // Pure: the check-run writer in src/github/ only sends what this returns.
 
-import type { Annotation, ControlResult, Status } from "../controls/types.js";
+import type { Annotation } from "../controls/types.js";
 import type { ConfigProblem } from "../config/types.js";
-import type { ExceptionState } from "../controls/exception.js";
 import { renderSummary } from "./summary.js";
-
-export interface Verdict {
-  status: "in_progress" | "completed";
-  /** null while in progress. Never `neutral`/`skipped`: a required check treats those as passing. */
-  conclusion: "success" | "failure" | null;
-  title: string;
-  summary: string;
-  annotations: Annotation[];
-  results: ControlResult[];
-  exception: ExceptionState;
-  /** An authorised emergency exception turned enforced failures into a pass. */
-  exceptionApplied: boolean;
-  configProblems: ConfigProblem[];
-}
-
-export interface VerdictInput {
-  results: ControlResult[];
-  exception: ExceptionState;
-  configProblems: ConfigProblem[];
-  configSources: string[];
-  configHash: string;
-  headSha: string;
-  evaluationId: string;
-}
+import type { Verdict, VerdictInput } from "./types.js";
 
 export function configProblemAnnotations(problems: ConfigProblem[]): Annotation[] {
   return problems.map((p) => ({
@@ -83,11 +59,4 @@ export function decideVerdict(input: VerdictInput): Verdict {
     configProblems: input.configProblems,
   };
   return { ...verdict, summary: renderSummary(verdict, input) };
-}
-
-export function statusIcon(status: Status, mode: ControlResult["mode"]): string {
-  if (status === "pass") return "✅";
-  if (status === "pending") return "⏳";
-  if (status === "skipped") return "➖";
-  return mode === "enforce" ? "❌" : "⚠️";
 }

@@ -5,7 +5,7 @@ import type { GitHubClient } from "../../src/github/client.js";
 import { auditOrganization, auditRepository } from "../../src/github/org-audit-run.js";
 import { syncDriftIssues } from "../../src/github/org-audit-issues.js";
 import { EtagCache, RequestCounter } from "../../src/github/request-accounting.js";
-import { defaultAuditConfig, parseAuditConfig, type AuditConfig } from "../../src/audit/config.js";
+import { defaultAuditConfig, parseAuditConfig, type AuditConfig } from "../../src/config/audit.js";
 import { safeDefaults } from "../../src/config/defaults.js";
 import { isOwnChange } from "../../src/audit/own-change.js";
 import { visibilityChange } from "../../src/audit/visibility-change.js";
