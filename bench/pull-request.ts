@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
-import { createServices } from "../src/triggers/services.js";
+import { createServices, MemoryCheckRunStore } from "../src/triggers/services.js";
 import { factsResponse, type Scenario } from "../test/helpers/github-mock.js";
 import { webhookPayload } from "../test/helpers/payload.js";
 
@@ -123,11 +123,11 @@ export async function benchPullRequest(): Promise<PullRequestBench> {
   const all: PullRequestBench["rows"] = [];
   // Warm up once so JIT and the installation token do not count against the first event.
   await probot.receive({ id: "warm", name: "pull_request", payload: { installation: { id: 1 }, ...withHead(webhookPayload("pull_request", "opened"), HEAD1) } as never });
-  services.knownCheckRuns.clear();
+  services.knownCheckRuns = new MemoryCheckRunStore();
   const initial = scenario;
   for (let round = 0; round < ROUNDS; round++) {
   scenario = initial;
-  services.knownCheckRuns.clear();
+  services.knownCheckRuns = new MemoryCheckRunStore();
   for (const step of steps) {
     step.before?.();
     const before = { ...services.counter.snapshot() };

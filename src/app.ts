@@ -1,7 +1,7 @@
 // Probot entry: subscribes webhook events to triggers. Thin by design — every decision
 // lives in src/controls and src/verdict, every request in src/github.
 
-import type { Context, Probot } from "probot";
+import { Context, type Probot } from "probot";
 import { installRequestAccounting, RequestCounter } from "./github/request-accounting.js";
 import { installSecondaryRateLimitRetry } from "./github/secondary-rate-limit.js";
 import type { GitHubClient } from "./github/client.js";
@@ -16,66 +16,104 @@ import { isOwnChange } from "./audit/own-change.js";
 import { visibilityChange } from "./audit/visibility-change.js";
 import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
 import { join } from "node:path";
-import { WorkTracker } from "./triggers/work-tracker.js";
+import { WorkTracker } from "./runtime/work-tracker.js";
 import { loadConfig } from "./github/config-loader.js";
-import { forEachOrganizationInstallation, scheduleDaily } from "./triggers/installations.js";
+import { forEachOrganizationInstallation } from "./triggers/installations.js";
 import { reconcileOrganization } from "./triggers/reconcile-daily.js";
 import { exportOrganization } from "./triggers/monthly-export.js";
-import { MonthlySchedule } from "./export/schedule.js";
+import { previousMonthLabel } from "./export/period.js";
+import { createRuntime, runtimeConfigFromEnv, type Runtime } from "./runtime/runtime.js";
+import { RuntimeMetrics } from "./runtime/metrics.js";
+import { EventRouter } from "./runtime/router.js";
+import { healthEndpoints } from "./runtime/health.js";
+import { webhookIngress, type HttpHandler } from "./runtime/ingress.js";
+import type { EnqueueResult, WebhookJob } from "./runtime/job.js";
+import type { ScheduledTask } from "./runtime/schedules.js";
+import { recoverDeliveries } from "./runtime/delivery-recovery.js";
+import { hookDeliveriesSince, requestRedelivery } from "./github/hook-deliveries.js";
 import { parseDispatchPayload } from "./export/dispatch.js";
 
 export interface AppOptions {
   services?: AppServices;
-  /** Answer the webhook at once and evaluate in the background (production), or await the work (tests). */
+  /**
+   * Production (true): deliveries go through the durable queue and are worked by its
+   * workers, schedules run. Tests (false): Probot's `receive` works the event at once.
+   */
   background?: boolean;
+  /** Kept for callers that pass one; the queue tracks work now. */
   tracker?: WorkTracker;
   /** Hands the services to the caller (the sandbox's soak watches the evidence spool). */
   onServices?: (services: AppServices) => void;
+  /** A runtime built by the caller; otherwise one is built from the environment. */
+  runtime?: Runtime;
+  /** Hands the runtime's HTTP endpoints and lifecycle to the server that hosts the app. */
+  onRuntime?: (handle: AppRuntime) => void;
+}
+
+/** What a server needs from the app: the webhook ingress, health endpoints, shutdown. */
+export interface AppRuntime {
+  runtime: Runtime;
+  metrics: RuntimeMetrics;
+  services: AppServices;
+  /** POST webhook path: verify, enqueue, 202. */
+  ingress: (path: string) => HttpHandler;
+  /** /healthz, /readyz, /metrics. */
+  health: HttpHandler;
+  /** Resolves when the queue has nothing waiting, delayed or running. */
+  idle: () => Promise<void>;
+  /** SIGTERM: stop taking jobs, finish running ones for up to `graceMs`, stop schedules. */
+  shutdown: (graceMs: number) => Promise<void>;
 }
 
 const PR_ACTIONS = ["opened", "reopened", "synchronize", "ready_for_review", "edited", "labeled", "unlabeled"] as const;
 const NEW_HEAD_ACTIONS = new Set(["opened", "reopened", "synchronize"]);
+/** Events whose work ends in a check run: their queue-to-done time is the event-to-check latency. */
+const CHECK_EVENTS = new Set(["pull_request", "pull_request_review", "check_run", "check_suite", "status", "merge_group"]);
 
 export function createApp(options: AppOptions = {}) {
-  return (app: Probot): void => {
+  return (app: Probot, probotOptions?: { addHandler?: (handler: HttpHandler) => void }): void => {
+    const background = options.background ?? process.env.NODE_ENV !== "test";
+    const runtime = options.runtime ?? (background ? createRuntime(runtimeConfigFromEnv(process.env), {
+      onFailed: (job, error) => app.log.error({ delivery: job.id, event: job.name, err: describeError(error) }, "delivery failed after every retry"),
+      onScheduleError: (task, error) => app.log.error({ task, err: describeError(error) }, "scheduled task failed"),
+    }) : null);
     const services =
       options.services ??
       createServices({
         appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
         fingerprintKey: loadFingerprintKey(process.env),
+        ...(runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {}),
       }, { archiveDir: process.env.ARCHIVE_DIR, spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending") });
     options.onServices?.(services);
-    const tracker = options.tracker ?? new WorkTracker();
-    const background = options.background ?? process.env.NODE_ENV !== "test";
+    const metrics = new RuntimeMetrics(background);
+    const metricsCounter = metrics.requestCounter();
+    const router = new EventRouter<Context>();
 
-    /** Wraps a handler: per-event request counting, payload validation, background work. */
+    /** Wraps a handler: per-event request counting, payload validation, logs with the delivery id. */
     const handle =
       (name: string, work: (gh: GitHubClient, log: Logger, context: Context) => Promise<void>) =>
       async (context: Context): Promise<void> => {
         const gh = context.octokit as unknown as GitHubClient;
         const eventCounter = new RequestCounter();
-        installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter, eventCounter] });
+        installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter, eventCounter, metricsCounter] });
         installSecondaryRateLimitRetry(gh);
         const log = context.log.child({ delivery: context.id, event: name });
-        const job = (async () => {
-          try {
-            await work(gh, log, context);
-          } catch (error) {
-            if (error instanceof UnexpectedPayload) {
-              log.warn({ problem: error.message }, "unexpected payload; skipped");
-              return;
-            }
-            log.error({ err: describeError(error) }, "handler failed");
-            if (!background) throw error;
-          } finally {
-            log.info({ requests: eventCounter.counted, notModified: eventCounter.notModified }, "requests for this event");
+        try {
+          await work(gh, log, context);
+        } catch (error) {
+          if (error instanceof UnexpectedPayload) {
+            log.warn({ problem: error.message }, "unexpected payload; skipped");
+            return;
           }
-        })();
-        if (background) tracker.add(job);
-        else await job;
+          log.error({ err: describeError(error) }, "handler failed");
+          throw error; // the queue retries it with backoff
+        } finally {
+          log.info({ requests: eventCounter.counted, notModified: eventCounter.notModified }, "requests for this event");
+        }
       };
+    const on = (events: string | readonly string[], handler: (context: Context) => Promise<void>) => router.on(events, handler);
 
-    app.on(
+    on(
       PR_ACTIONS.map((a) => `pull_request.${a}` as const),
       handle("pull_request", async (gh, log, context) => {
         const pr = pullRequestOf(context.payload);
@@ -84,7 +122,7 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
+    on(
       "pull_request.closed",
       handle("pull_request.closed", async (gh, log, context) => {
         const pr = pullRequestOf(context.payload);
@@ -93,14 +131,14 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
+    on(
       "push",
       handle("push", async (gh, log, context) => {
         await recordPush(gh, log, services, pushOf(context.payload), context.id);
       }),
     );
 
-    app.on(
+    on(
       ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
       handle("pull_request_review", async (gh, log, context) => {
         await evaluatePullRequest(gh, log, services, pullRequestOf(context.payload), { post: true });
@@ -113,7 +151,7 @@ export function createApp(options: AppOptions = {}) {
       for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...repo, number }, { post: true });
     };
 
-    app.on(
+    on(
       ["check_run.completed", "check_suite.completed"],
       handle("checks", async (gh, log, context) => {
         const field = "check_run" in (context.payload as object) ? "check_run" : "check_suite";
@@ -124,7 +162,7 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
+    on(
       "status",
       handle("status", async (gh, log, context) => {
         const event = statusEventOf(context.payload);
@@ -133,20 +171,20 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
+    on(
       ["check_run.rerequested", "check_suite.rerequested"],
       handle("rerequested", async (gh, log, context) => {
         const field = "check_run" in (context.payload as object) ? "check_run" : "check_suite";
         const event = checkEventOf(context.payload, field);
         if (field === "check_run" && event.appSlug !== (await services.appSlug())) return;
         // A re-run gets a fresh check run.
-        services.knownCheckRuns.delete(`${event.owner}/${event.repo}@${event.headSha}`.toLowerCase());
+        await services.knownCheckRuns.delete(`${event.owner}/${event.repo}@${event.headSha}`.toLowerCase());
         const numbers = await openPullRequestsForCommit(gh, event, event.headSha, event.pullRequests);
         for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...event, number }, { post: true, headSha: event.headSha });
       }),
     );
 
-    app.on(
+    on(
       "merge_group.checks_requested",
       handle("merge_group", async (gh, log, context) => {
         const group = mergeGroupOf(context.payload);
@@ -161,8 +199,8 @@ export function createApp(options: AppOptions = {}) {
     );
 
     // A new or reopened secret-scanning alert changes secrets.repository for every open PR.
-    app.on(
-      ["secret_scanning_alert.created", "secret_scanning_alert.reopened", "secret_scanning_alert.resolved", "secret_scanning_alert.publicly_leaked"] as never,
+    on(
+      ["secret_scanning_alert.created", "secret_scanning_alert.reopened", "secret_scanning_alert.resolved", "secret_scanning_alert.publicly_leaked"] as const,
       handle("secret_scanning_alert", async (gh, log, context) => {
         const repo = repoOf(context.payload);
         const open = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { owner: repo.owner, repo: repo.repo, state: "open", per_page: 100 });
@@ -178,37 +216,8 @@ export function createApp(options: AppOptions = {}) {
     };
     const ownChange = async (payload: unknown) => isOwnChange(payload as never, await services.appSlug());
 
-    // The daily pass: evidence reconciliation (and the spool), then every organization's
-    // settings (2FA changes send no event). Only in a running server, never in tests.
-    if (background && process.env.SOC2_GUARD_DAILY !== "off") {
-      scheduleDaily(async () => {
-        await forEachOrganizationInstallation(
-          app,
-          async (gh, org) => {
-            installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter] });
-            await reconcileOrganization(gh, app.log, services, org);
-            await runAudit(gh, app.log, services, { org, allowFix: true });
-          },
-          (org, error) => app.log.error({ org, err: describeError(error) }, "daily audit failed"),
-        );
-      }, Number(process.env.SOC2_GUARD_DAILY_HOUR_UTC ?? 3));
-
-      // The monthly export: first of the month, 02:00 UTC by default (SOC2_GUARD_EXPORT_SCHEDULE="DAY HOUR").
-      const [day, hour] = (process.env.SOC2_GUARD_EXPORT_SCHEDULE ?? "1 2").split(/\s+/).map(Number);
-      new MonthlySchedule(
-        async (period) => {
-          await forEachOrganizationInstallation(
-            app,
-            (gh, org) => exportOrganization(gh, app.log, services, org, period).then(() => undefined),
-            (org, error) => app.log.error({ org, period, err: describeError(error) }, "monthly export failed"),
-          );
-        },
-        { spec: { dayOfMonth: day ?? 1, hourUtc: hour ?? 2 }, onError: (error, period) => app.log.error({ period, err: describeError(error) }, "monthly export failed") },
-      ).start();
-    }
-
     // A workflow in the archive repository can ask for the export (type soc2-guard-export).
-    app.on(
+    on(
       "repository_dispatch",
       handle("repository_dispatch", async (gh, log, context) => {
         const request = parseDispatchPayload(context.payload, services.now());
@@ -226,7 +235,7 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
+    on(
       ["installation.created", "installation_repositories.added", "organization.member_added", "organization.member_removed"],
       handle("audit-org", async (gh, log, context) => {
         const org = orgOf(context.payload);
@@ -236,8 +245,8 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    app.on(
-      ["repository.created", "repository.publicized", "repository.privatized", "branch_protection_rule", "repository_ruleset", "member"] as never,
+    on(
+      ["repository.created", "repository.publicized", "repository.privatized", "branch_protection_rule", "repository_ruleset", "member"] as const,
       handle("audit-repository", async (gh, log, context) => {
         const repo = repoOf(context.payload);
         const change = visibilityChange(context.payload as never, services.now().toISOString());
@@ -245,6 +254,155 @@ export function createApp(options: AppOptions = {}) {
         await runAudit(gh, log, services, { org: repo.owner, repo: repo.repo, allowFix: !(await ownChange(context.payload)) });
       }),
     );
+
+    // ── how events reach the handlers ──
+    if (!runtime) {
+      // Tests: Probot's receive() works the event at once and surfaces its errors.
+      app.onAny(async (context) => {
+        await router.dispatch(context as unknown as Context);
+      });
+      return;
+    }
+
+    const accept = async (job: WebhookJob): Promise<EnqueueResult> => {
+      const result = await runtime.queue.enqueue(job);
+      (result === "queued" ? metrics.received : metrics.duplicates).inc({ event: job.name });
+      return result;
+    };
+    // Under `probot run`, Probot's own webhook middleware verifies and calls this; our server's ingress answers 202 itself.
+    app.onAny(async (context) => {
+      await accept({ id: context.id, name: context.name, payload: context.payload, receivedAt: Date.now() });
+    });
+
+    runtime.queue.start(async (job, attempt) => {
+      const installationId = (job.payload as { installation?: { id?: number } } | null)?.installation?.id;
+      const octokit = await app.auth(installationId);
+      const context = new Context({ id: job.id, name: job.name, payload: job.payload } as never, octokit, app.log);
+      const log = app.log.child({ delivery: job.id, event: job.name, attempt });
+      try {
+        const handled = await router.dispatch(context);
+        metrics.processed.inc({ event: job.name });
+        if (handled > 0 && CHECK_EVENTS.has(job.name)) metrics.eventToCheck.observe((Date.now() - job.receivedAt) / 1000);
+      } catch (error) {
+        metrics.failed.inc({ event: job.name });
+        log.warn({ err: describeError(error) }, "delivery failed; the queue retries it with backoff");
+        throw error;
+      }
+    });
+
+    // ── scheduled work, once across replicas ──
+    const tasks: ScheduledTask[] = [];
+    if (process.env.SOC2_GUARD_DAILY !== "off") {
+      // The daily pass: evidence reconciliation (and the spool), then every organization's settings (2FA changes send no event).
+      tasks.push({
+        name: "daily-reconcile-and-audit",
+        cadence: { kind: "daily", hourUtc: Number(process.env.SOC2_GUARD_DAILY_HOUR_UTC ?? 3) },
+        run: async () => {
+          await forEachOrganizationInstallation(
+            app,
+            async (gh, org) => {
+              installRequestAccounting(gh, { cache: services.etagCache, counters: [services.counter, metricsCounter] });
+              await reconcileOrganization(gh, app.log, services, org);
+              await runAudit(gh, app.log, services, { org, allowFix: true });
+            },
+            (org, error) => app.log.error({ org, err: describeError(error) }, "daily audit failed"),
+          );
+        },
+      });
+    }
+    if (process.env.SOC2_GUARD_EXPORT_SCHEDULE !== "off" && process.env.SOC2_GUARD_DAILY !== "off") {
+      // The monthly export: first of the month, 02:00 UTC by default (SOC2_GUARD_EXPORT_SCHEDULE="DAY HOUR").
+      const [day, hour] = (process.env.SOC2_GUARD_EXPORT_SCHEDULE ?? "1 2").split(/\s+/).map(Number);
+      tasks.push({
+        name: "monthly-export",
+        cadence: { kind: "monthly", dayOfMonth: day ?? 1, hourUtc: hour ?? 2 },
+        run: async (firedAt) => {
+          const period = previousMonthLabel(firedAt);
+          await forEachOrganizationInstallation(
+            app,
+            (gh, org) => exportOrganization(gh, app.log, services, org, period).then(() => undefined),
+            (org, error) => app.log.error({ org, period, err: describeError(error) }, "monthly export failed"),
+          );
+        },
+      });
+    }
+    const recoveryMinutes = process.env.SOC2_GUARD_RECOVERY_MINUTES ?? "5";
+    if (recoveryMinutes !== "off") {
+      tasks.push({
+        name: "delivery-recovery",
+        cadence: { kind: "every", ms: Number(recoveryMinutes) * 60_000, atStart: true },
+        run: async () => {
+          const appClient = (await app.auth()) as unknown as GitHubClient;
+          installRequestAccounting(appClient, { counters: [services.counter, metricsCounter] });
+          const result = await recoverDeliveries({
+            attempts: (since) => hookDeliveriesSince(appClient, since),
+            redeliver: (id) => requestRedelivery(appClient, id),
+            known: (guid) => runtime.queue.knows(guid),
+            marks: runtime.marks,
+            now: services.now,
+          });
+          metrics.redelivered.inc(result.redelivered.length);
+          if (result.failed > 0) app.log.info({ ...result, redelivered: result.redelivered.length }, "delivery recovery");
+        },
+      });
+    }
+    void runtime.schedules.start(tasks).catch((error: unknown) => app.log.error({ err: describeError(error) }, "schedules could not start"));
+
+    // ── the HTTP side: health, metrics, ingress, shutdown ──
+    let draining = false;
+    // Without a finer report from the evidence path: records waiting for 15 minutes on end are stuck.
+    let waitingSince: number | null = null;
+    const spoolStuck = (): string | null => {
+      const waiting = services.pendingEvidence();
+      if (waiting === 0) waitingSince = null;
+      else waitingSince ??= Date.now();
+      return waitingSince !== null && Date.now() - waitingSince > 15 * 60_000 ? `${waiting} evidence records waiting for the archive for over 15 minutes` : null;
+    };
+    let appAuthCheckedAt = 0;
+    const health = healthEndpoints({
+      metrics,
+      draining: () => draining,
+      beforeScrape: async () => {
+        metrics.observeQueue(await runtime.queue.stats());
+        metrics.evidenceWaiting.set(services.pendingEvidence());
+      },
+      checks: [
+        { name: runtime.kind === "redis" ? "redis" : "state", check: () => runtime.storeProblem() },
+        {
+          name: "github",
+          check: async () => {
+            if (Date.now() - appAuthCheckedAt < 60_000) return null;
+            await (await app.auth()).request("GET /app");
+            appAuthCheckedAt = Date.now();
+            return null;
+          },
+        },
+        { name: "evidence", check: async () => (services.evidenceProblem ? services.evidenceProblem() : spoolStuck()) },
+      ],
+    });
+    probotOptions?.addHandler?.(health);
+    const handleRef: AppRuntime = {
+      runtime,
+      metrics,
+      services,
+      health,
+      ingress: (path) =>
+        webhookIngress({
+          path,
+          verify: (body, signature) => app.webhooks.verify(body, signature),
+          accept,
+          onRejected: (reason, id) => app.log.warn({ delivery: id, reason }, "webhook refused"),
+          onError: (error, id) => app.log.error({ delivery: id, err: describeError(error) }, "could not queue the delivery"),
+        }),
+      idle: () => runtime.queue.idle(),
+      shutdown: async (graceMs) => {
+        draining = true;
+        await runtime.schedules.stop();
+        await runtime.queue.drain(graceMs);
+        await runtime.close();
+      },
+    };
+    options.onRuntime?.(handleRef);
   };
 }
 

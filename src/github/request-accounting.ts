@@ -45,7 +45,8 @@ export class RequestCounter {
   notModified = 0;
   readonly byRoute = new Map<string, number>();
 
-  record(route: string, status: number): void {
+  /** `headers` of the answer when there was one (metrics read the remaining rate limit). */
+  record(route: string, status: number, _headers?: Record<string, unknown>): void {
     if (status === 304) {
       this.notModified++;
       return;
@@ -91,7 +92,7 @@ export function installRequestAccounting(octokit: Octokit, options: AccountingOp
     }
     try {
       const response = await request(requestOptions as never);
-      for (const counter of state.counters ?? []) counter.record(route, response.status);
+      for (const counter of state.counters ?? []) counter.record(route, response.status, response.headers as Record<string, unknown>);
       const etag = (response.headers as Record<string, unknown>).etag;
       if (cacheable && typeof etag === "string" && response.status === 200) {
         state.cache!.set(key, {
@@ -102,7 +103,7 @@ export function installRequestAccounting(octokit: Octokit, options: AccountingOp
       return response;
     } catch (error) {
       const status = (error as { status?: number }).status ?? 0;
-      for (const counter of state.counters ?? []) counter.record(route, status);
+      for (const counter of state.counters ?? []) counter.record(route, status, (error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
       if (status === 304 && cached) return cached.response as never;
       throw error;
     }

@@ -1,13 +1,13 @@
-// Starts the real soc2-guard app the way `probot run` does — Probot's own `Server` with
-// `Probot.defaults(...)` built from the same environment variables (APP_ID, PRIVATE_KEY,
+// Starts the real soc2-guard app the way `npm start` does — the runtime's server (ingress →
+// queue → workers) around a Probot built from the same settings (APP_ID, PRIVATE_KEY,
 // WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL) — pointed at a sandbox as a GitHub Enterprise
 // base URL. Shared by the demo, the end-to-end tests and the soak.
 
 import { createServer } from "node:net";
 import { pino, type Logger } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
-import { createApp } from "../app.js";
-import { WorkTracker } from "../triggers/work-tracker.js";
+import { Probot, ProbotOctokit } from "probot";
+import { join } from "node:path";
+import { hostApp, type HostedApp } from "../runtime/server.js";
 import type { AppServices } from "../triggers/services.js";
 import type { GitHubSandbox } from "./server.js";
 
@@ -27,16 +27,32 @@ export interface AppServerOptions {
    */
   retrySecondaryRateLimits?: boolean;
   log?: Logger;
+  /** The embedded queue's journal (SOC2_GUARD_STATE_DIR); default beside the spool. */
+  stateDir?: string;
+  /** Share a Redis with other replicas (REDIS_URL); absent → the embedded queue. */
+  redisUrl?: string;
+  /** Run the delivery recovery every this many seconds (off when absent). */
+  recoverySeconds?: number;
+  /** Job retries' first backoff, ms (SOC2_GUARD_RETRY_BASE_MS); default 50. */
+  jobRetryBaseMs?: number;
+  /** Lock expiry for jobs and PRs (SOC2_GUARD_LOCK_MS). */
+  lockMs?: number;
+  /** Extra environment for the app (e.g. SOC2_GUARD_DAILY, SOC2_GUARD_EXPORT_SCHEDULE). */
+  extraEnv?: Record<string, string>;
 }
 
 export interface RunningApp {
-  server: Server;
-  tracker: WorkTracker;
+  server: HostedApp;
+  /** Waits until the app's queue has nothing waiting, delayed or running. */
+  tracker: { idle: () => Promise<void> };
   pendingEvidence: () => number;
   webhookUrl: string;
   /** The environment the app was started with (as `probot run` would read it). */
   env: Record<string, string>;
+  /** Waits for the queue to empty, then shuts down. */
   stop: () => Promise<void>;
+  /** Shuts down at once (SIGTERM-style drain with `graceMs`), leaving queued work queued. */
+  kill: (graceMs?: number) => Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1 (Probot's Server treats port 0 as "use 3000"). */
@@ -83,37 +99,39 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     HOST: "127.0.0.1",
     PORT: String(port),
     SOC2_GUARD_SPOOL_DIR: options.spoolDir,
+    SOC2_GUARD_STATE_DIR: options.stateDir ?? join(options.spoolDir, "..", "state"),
     SOC2_GUARD_FINGERPRINT_KEY: options.fingerprintKey ?? "0f".repeat(32),
     SOC2_GUARD_DAILY: "off",
+    SOC2_GUARD_RECOVERY_MINUTES: options.recoverySeconds ? String(options.recoverySeconds / 60) : "off",
+    SOC2_GUARD_RETRY_BASE_MS: String(options.jobRetryBaseMs ?? 50),
+    SOC2_GUARD_RETRY_CAP_MS: "2000",
+    ...(options.lockMs ? { SOC2_GUARD_LOCK_MS: String(options.lockMs) } : {}),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {}),
+    ...options.extraEnv,
   };
   // createApp() reads its settings from the environment when it is loaded, as in production.
+  const appKeys = ["ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...Object.keys(options.extraEnv ?? {})];
   const saved: Record<string, string | undefined> = {};
-  for (const key of ["ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "APP_SLUG"]) saved[key] = process.env[key];
-  for (const key of Object.keys(saved)) delete process.env[key];
-  Object.assign(process.env, { SOC2_GUARD_SPOOL_DIR: env.SOC2_GUARD_SPOOL_DIR, SOC2_GUARD_FINGERPRINT_KEY: env.SOC2_GUARD_FINGERPRINT_KEY, SOC2_GUARD_DAILY: "off" }, options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {});
+  for (const key of appKeys) saved[key] = process.env[key];
+  for (const key of appKeys) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
 
   const log = options.log ?? pino({ level: "silent" });
-  const tracker = new WorkTracker();
   let services: AppServices | undefined;
-  const server = new Server({
-    host: env.HOST,
-    port,
-    log,
-    enableStaticFiles: false,
-    Probot: Probot.defaults({
+  let server: HostedApp;
+  try {
+    const probot = new Probot({
       appId: Number(env.APP_ID),
       privateKey: env.PRIVATE_KEY,
       secret: env.WEBHOOK_SECRET,
       baseUrl: `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3`,
       log,
       Octokit: sandboxOctokit(options),
-    }),
-  });
-  try {
-    // Background mode, as in production: the webhook is answered at once, the work follows.
-    await server.load(createApp({ background: true, tracker, onServices: (s) => (services = s) }));
-    await server.start();
+    });
+    server = await hostApp(probot, { host: env.HOST!, port, app: { onServices: (s) => (services = s) } });
   } finally {
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
@@ -124,15 +142,16 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
   sandbox.setWebhookUrl(webhookUrl);
   return {
     server,
-    tracker,
+    tracker: { idle: () => server.handle.idle() },
     /** Evidence records still waiting in the app's spool (its own retries write them). */
     pendingEvidence: () => services?.pendingEvidence() ?? 0,
     webhookUrl,
     env,
     stop: async () => {
-      await tracker.idle();
+      await server.handle.idle();
       await server.stop();
     },
+    kill: (graceMs = 0) => server.stop(graceMs),
   };
 }
 

@@ -36,6 +36,19 @@ export interface Delivery {
   signed: "valid" | "forged" | "unsigned";
 }
 
+/** One attempt in the app's webhook delivery log (GET /app/hook/deliveries). */
+export interface HookAttempt {
+  id: number;
+  guid: string;
+  event: string;
+  action: string | null;
+  statusCode: number;
+  deliveredAt: string;
+  redelivery: boolean;
+  ms: number;
+  payload: Record<string, unknown>;
+}
+
 export interface RequestLog {
   method: string;
   path: string;
@@ -50,6 +63,10 @@ export class GitHubSandbox {
   readonly webhookSecret: string;
   readonly deliveries: Delivery[] = [];
   readonly requests: RequestLog[] = [];
+  /** GitHub's delivery log of the app's webhook: every attempt of every genuine delivery. */
+  readonly hookAttempts: HookAttempt[] = [];
+  /** Redeliveries the app asked for (POST /app/hook/deliveries/{id}/attempts), by guid. */
+  readonly redeliveryRequests: string[] = [];
   /** Events announced but not (yet) delivered when autoDeliver is off. */
   readonly queued: SandboxEvent[] = [];
   autoDeliver: boolean;
@@ -192,6 +209,9 @@ export class GitHubSandbox {
       signed,
     };
     this.deliveries.push(delivery);
+    if (signed === "valid") {
+      this.hookAttempts.push({ id: this.hookAttempts.length + 1, guid: id, event, action: delivery.action, statusCode: status, deliveredAt: delivery.at, redelivery: delivery.redelivery, ms: delivery.ms, payload });
+    }
     return delivery;
   }
 
@@ -296,6 +316,9 @@ export class GitHubSandbox {
         },
       });
     }
+    if (path === "/app/hook/deliveries" && method === "GET") return this.reply(res, method, path, started, this.hookDeliveries(url.searchParams));
+    const attempt = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path);
+    if (attempt && method === "POST") return this.reply(res, method, path, started, this.redeliverAttempt(Number(attempt[1])));
     let response: RestResponse;
     try {
       response = this.rest.handle({ method, path, query: url.searchParams, body, headers: req.headers, actor: auth.actor });
@@ -304,6 +327,42 @@ export class GitHubSandbox {
       response = { status: 500, body: { message: `sandbox: ${(error as Error).message}` } };
     }
     return this.reply(res, method, path, started, response);
+  }
+
+  /** Newest first, cursor-paged like GitHub (the cursor is opaque to the app). */
+  private hookDeliveries(query: URLSearchParams): RestResponse {
+    const perPage = Math.min(100, Math.max(1, Number(query.get("per_page") ?? 30)));
+    const offset = Number(query.get("cursor") ?? 0) || 0;
+    const newestFirst = [...this.hookAttempts].reverse();
+    const page = newestFirst.slice(offset, offset + perPage);
+    const next = offset + perPage < newestFirst.length ? `<${this.apiUrl}/app/hook/deliveries?per_page=${perPage}&cursor=${offset + perPage}>; rel="next"` : null;
+    return {
+      status: 200,
+      ...(next ? { headers: { link: next } } : {}),
+      body: page.map((a) => ({
+        id: a.id,
+        guid: a.guid,
+        delivered_at: a.deliveredAt,
+        redelivery: a.redelivery,
+        duration: Math.round(a.ms) / 1000,
+        status: a.statusCode >= 200 && a.statusCode < 300 ? "OK" : a.statusCode === 0 ? "Timed out or connection refused" : `Invalid HTTP Response: ${a.statusCode}`,
+        status_code: a.statusCode,
+        event: a.event,
+        action: a.action,
+        installation_id: (a.payload.installation as { id?: number } | undefined)?.id ?? null,
+        repository_id: (a.payload.repository as { id?: number } | undefined)?.id ?? null,
+        throttled_at: null,
+      })),
+    };
+  }
+
+  /** GitHub's "Redeliver": accepted now, sent with the same guid right after. */
+  private redeliverAttempt(id: number): RestResponse {
+    const attempt = this.hookAttempts[id - 1];
+    if (!attempt) return { status: 404, body: { message: "Not Found" } };
+    this.redeliveryRequests.push(attempt.guid);
+    this.track(this.send(attempt.event, attempt.payload, { id: attempt.guid }));
+    return { status: 202, body: {} };
   }
 
   private reply(res: ServerResponse, method: string, path: string, started: number, response: RestResponse): void {

@@ -47,10 +47,10 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   let checkRunId: number | null = null;
   const announced = options.reportOnSha ?? options.headSha;
   if (options.post && announced) {
-    checkRunId = services.knownCheckRuns.get(knownKey(announced)) ?? null;
+    checkRunId = (await services.knownCheckRuns.get(knownKey(announced))) ?? null;
     if (checkRunId === null) {
       checkRunId = await createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now());
-      services.knownCheckRuns.set(knownKey(announced), checkRunId);
+      await services.knownCheckRuns.set(knownKey(announced), checkRunId);
     }
   }
 
@@ -82,18 +82,19 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   if (options.post) {
     // The head may have moved since the webhook: the run created for the announced commit
     // belongs to that commit, never to the new head (which gets its own).
+    const known = await services.knownCheckRuns.get(knownKey(reportSha));
     const existing =
       options.reportOnSha !== undefined
         ? checkRunId
         : reportSha === announced
-          ? (checkRunId ?? services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null)
-          : (services.knownCheckRuns.get(knownKey(reportSha)) ?? loaded.ownCheckRun?.id ?? null);
+          ? (checkRunId ?? known ?? loaded.ownCheckRun?.id ?? null)
+          : (known ?? loaded.ownCheckRun?.id ?? null);
     if (checkRunId !== null && announced !== undefined && options.reportOnSha === undefined && reportSha !== announced) {
       // Close the run of the superseded commit without passing it (cancelled fails a required check).
       await supersede(gh, ref, checkRunId, reportSha, services.now());
     }
     checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
-    services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
+    await services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
   }
   log.info(
     {

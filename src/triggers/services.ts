@@ -5,7 +5,7 @@ import type { Control } from "../controls/types.js";
 import { catalogue } from "../controls/index.js";
 import { EtagCache, RequestCounter } from "../github/request-accounting.js";
 import type { UpdateMergeCache } from "../github/update-merge.js";
-import { KeyedSerializer } from "./serializer.js";
+import { KeyedSerializer, type PullRequestSerializer } from "../runtime/serializer.js";
 import type { GitHubClient } from "../github/client.js";
 import type { ArchiveConfig } from "../config/types.js";
 import { SpoolingArchive } from "../evidence/pending-spool.js";
@@ -23,8 +23,9 @@ export interface AppServices {
   /** Counts every request of every event (the bench reads it). */
   counter: RequestCounter;
   updateMergeCache: UpdateMergeCache;
-  knownCheckRuns: Map<string, number>;
-  serializer: KeyedSerializer;
+  /** Our check run per `owner/repo@sha`: shared by replicas when Redis is configured. */
+  knownCheckRuns: CheckRunStore;
+  serializer: PullRequestSerializer;
   fingerprintKey: Uint8Array;
   controls: Control[];
   now: () => Date;
@@ -36,6 +37,8 @@ export interface AppServices {
   archiveDir: string | null;
   /** Records waiting in the spools of every archive (written by their own retries). */
   pendingEvidence: () => number;
+  /** null when the evidence path is healthy, else what is stuck (for /readyz); optional. */
+  evidenceProblem?: () => string | null;
 }
 
 export interface ArchiveLocation {
@@ -77,12 +80,33 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
     etagCache: new EtagCache(),
     counter: new RequestCounter(),
     updateMergeCache: new Map(),
-    knownCheckRuns: new BoundedMap(10_000),
+    knownCheckRuns: new MemoryCheckRunStore(),
     serializer: new KeyedSerializer(),
     controls: catalogue,
     now: () => new Date(),
     ...overrides,
   };
+}
+
+/** Which check run is ours on a commit (`owner/repo@sha`, lower case): a port, so replicas can share it. */
+export interface CheckRunStore {
+  get(key: string): Promise<number | undefined>;
+  set(key: string, id: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** One process's store: bounded, forgets the oldest commits first. */
+export class MemoryCheckRunStore implements CheckRunStore {
+  private readonly map = new BoundedMap<string, number>(10_000);
+  async get(key: string): Promise<number | undefined> {
+    return this.map.get(key);
+  }
+  async set(key: string, id: number): Promise<void> {
+    this.map.set(key, id);
+  }
+  async delete(key: string): Promise<void> {
+    this.map.delete(key);
+  }
 }
 
 /** A Map that forgets its oldest entries past a size, so long-running servers stay bounded. */

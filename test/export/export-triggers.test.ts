@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
 import { runMonthlyExport, type MonthlyExportDeps } from "../../src/github/export-run.js";
-import { MonthlySchedule, nextRunAfter, type Timers } from "../../src/export/schedule.js";
+import { MonthlySchedule, nextRunAfter, type Timers } from "../../src/runtime/monthly-schedule.js";
 import { parseDispatchPayload } from "../../src/export/dispatch.js";
 import { makeExportCommand } from "../../src/cli/export.js";
 import type { CliIO } from "../../src/cli/io.js";

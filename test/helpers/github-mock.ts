@@ -8,7 +8,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
 import { createApp } from "../../src/app.js";
 import { createServices, type AppServices } from "../../src/triggers/services.js";
-import { WorkTracker } from "../../src/triggers/work-tracker.js";
+import { WorkTracker } from "../../src/runtime/work-tracker.js";
 
 export const API = "https://api.github.com";
 export const APP_SLUG = "soc2-guard";

@@ -3,7 +3,12 @@
 // run. While one runs, later requests coalesce into a single follow-up run that sees
 // the newest state.
 
-export class KeyedSerializer {
+/** Runs one task per key at a time; `null` when another replica did the work for this call. */
+export interface PullRequestSerializer {
+  run<T>(key: string, task: () => Promise<T>): Promise<T | null>;
+}
+
+export class KeyedSerializer implements PullRequestSerializer {
   private readonly running = new Map<string, { follow: Promise<unknown> | null; start: (() => void) | null }>();
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
 // delay spreads the replicas so one finds the other's issue. Timers are unref'd so a
 // schedule never keeps a process alive.
 
-import { previousMonthLabel } from "./period.js";
+import { previousMonthLabel } from "../export/period.js";
 
 export interface ScheduleSpec {
   /** 1–28, so every month has the day. */

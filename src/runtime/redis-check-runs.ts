@@ -1,0 +1,32 @@
+// Which check run is ours on a commit, shared by replicas: a replica that evaluates a PR
+// after another must update the run the other created, never add a second one.
+
+import type { Redis } from "ioredis";
+import type { CheckRunStore } from "../triggers/services.js";
+
+/** Check runs outlive their PR's activity by weeks at most; GitHub keeps them 400 days. */
+const KEEP_SECONDS = 30 * 24 * 3600;
+
+export class RedisCheckRunStore implements CheckRunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(key: string): string {
+    return `${this.prefix}:check-run:${key}`;
+  }
+
+  async get(key: string): Promise<number | undefined> {
+    const value = await this.redis.get(this.key(key));
+    return value === null ? undefined : Number(value);
+  }
+
+  async set(key: string, id: number): Promise<void> {
+    await this.redis.set(this.key(key), String(id), "EX", KEEP_SECONDS);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.key(key));
+  }
+}
