@@ -14,7 +14,8 @@ import { recordMergedPullRequest, recordPush } from "./triggers/record-evidence.
 import { runAudit } from "./triggers/audit.js";
 import { isOwnChange } from "./audit/own-change.js";
 import { visibilityChange } from "./audit/visibility-change.js";
-import { loadFingerprintKey } from "./secrets/fingerprint-key.js";
+import { loadAppKeys } from "./evidence/app-keys.js";
+import { formatFingerprint } from "./trust/signing-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./runtime/work-tracker.js";
 import { loadConfig } from "./github/config-loader.js";
@@ -77,13 +78,8 @@ export function createApp(options: AppOptions = {}) {
       onFailed: (job, error) => app.log.error({ delivery: job.id, event: job.name, err: describeError(error) }, "delivery failed after every retry"),
       onScheduleError: (task, error) => app.log.error({ task, err: describeError(error) }, "scheduled task failed"),
     }) : null);
-    const services =
-      options.services ??
-      createServices({
-        appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
-        fingerprintKey: loadFingerprintKey(process.env),
-        ...(runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {}),
-      }, { archiveDir: process.env.ARCHIVE_DIR, spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending") });
+    const services = options.services ?? servicesFromEnvironment(app, runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {});
+    app.log.info({ signingKey: formatFingerprint(services.signingKey.keyId), keyId: services.signingKey.keyId }, "evidence signing key (pin this fingerprint: SHA-256 of the public key's SPKI)");
     options.onServices?.(services);
     const metrics = new RuntimeMetrics(background);
     const metricsCounter = metrics.requestCounter();
@@ -404,6 +400,30 @@ export function createApp(options: AppOptions = {}) {
     };
     options.onRuntime?.(handleRef);
   };
+}
+
+/** Services from the environment, as `probot run` starts the app: keys checked first (production refuses to start without them). */
+function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): AppServices {
+  const keys = loadAppKeys(process.env);
+  if (keys.throwaway.length > 0) app.log.warn({ throwaway: keys.throwaway }, "running with throwaway keys (development): evidence signed now cannot be verified after a restart");
+  const interval = Number(process.env.SOC2_GUARD_CHECKPOINT_INTERVAL_MS ?? 60_000);
+  return createServices(
+    {
+      appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
+      fingerprintKey: keys.fingerprintKey,
+      signingKey: keys.signingKey,
+      ...shared,
+    },
+    {
+      archiveDir: process.env.ARCHIVE_DIR,
+      spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending"),
+      checkpoints: {
+        intervalMs: Number.isFinite(interval) && interval >= 0 ? interval : 60_000,
+        ...(process.env.SOC2_GUARD_CHECKPOINTS_FILE ? { file: process.env.SOC2_GUARD_CHECKPOINTS_FILE } : {}),
+        log: { warn: (fields, message) => app.log.warn(fields, message), info: (fields, message) => app.log.info(fields, message) },
+      },
+    },
+  );
 }
 
 function repoOrAccount(payload: unknown): string {

@@ -18,6 +18,7 @@ import { runMonthlyExport, type ArchiveLocation, type MonthlyExportDeps } from "
 import type { Backfill } from "../github/export-reconcile.js";
 import { loadConfig } from "../github/config-loader.js";
 import { APP_VERSION } from "../version.js";
+import { cliRecordSigner, cliSigningKey } from "./cli-signer.js";
 
 const USAGE = "usage: soc2-guard export --period YYYY-MM [--archive DIR [--org ORG] | --repo OWNER/NAME [--branch main]] [--dry-run] [--api-url URL]\n";
 
@@ -54,6 +55,8 @@ export function makeExportCommand(overrides: Partial<ExportCommandDeps> = {}): C
     }
     const dryRun = parsed.flags.has("dry-run");
     try {
+      const signingKey = cliSigningKey(io);
+      const signer = cliRecordSigner(io, signingKey);
       const gh = token ? deps.clientFor(token, stringFlag(parsed, "api-url") ?? io.env.GITHUB_API_URL) : null;
       let location: ArchiveLocation;
       let archive: EvidenceArchive;
@@ -62,19 +65,19 @@ export function makeExportCommand(overrides: Partial<ExportCommandDeps> = {}): C
       if (dir) {
         const root = resolve(io.cwd, dir);
         location = { kind: "directory", dir: root };
-        archive = new LocalDirectoryArchive(root, deps.now);
+        archive = new LocalDirectoryArchive(root, deps.now, signer);
         issues = new LocalIssueSink(root);
         org = stringFlag(parsed, "org") ?? "local";
       } else {
         const [owner, repo] = repoFlag!.split("/") as [string, string];
         const branch = stringFlag(parsed, "branch") ?? "main";
         location = { kind: "repository", owner, repo, branch };
-        archive = new GitHubRepositoryArchive(gh!, { owner, repo, branch, now: deps.now });
+        archive = new GitHubRepositoryArchive(gh!, { owner, repo, branch, now: deps.now, ...(signer ? { signer } : {}) });
         issues = new GitHubIssueSink(gh!, owner, repo);
         org = owner;
       }
       const log = { info: () => undefined, warn: (m: string) => io.stderr(`${m}\n`) };
-      const runDeps: MonthlyExportDeps = { gh, archive, location, issues, now: deps.now, log, backfill: gh ? deps.backfillFor(gh, io, `export:${period}`, deps.now) : null };
+      const runDeps: MonthlyExportDeps = { gh, archive, location, issues, now: deps.now, log, backfill: gh ? deps.backfillFor(gh, io, `export:${period}`, deps.now) : null, ...(signingKey ? { signingKey } : {}) };
       const result = await runMonthlyExport(runDeps, { org, period, dryRun });
       switch (result.status) {
         case "refused":

@@ -9,13 +9,17 @@ import { verifyCommand } from "./verify.js";
 import { auditCommand } from "./audit.js";
 import { exportCommand } from "./export.js";
 import { makeBackfillCommand, makeReconcileCommand } from "./reconcile.js";
+import { keygenCommand } from "./keygen.js";
+import { verifyAttestationCommand } from "./verify-attestation.js";
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   // Loaded on demand: the sandbox needs graphql and GitHub's schema, which only a development install has.
   demo: { run: async (args, io) => (await import("./demo.js")).demoCommand(args, io), usage: "demo [--archive DIR]", summary: "the whole app against a local GitHub sandbox; exit 0 when every step behaved" },
   check: { run: checkCommand, usage: "check OWNER/REPO#N", summary: "evaluate a pull request and print the verdict (posts nothing)" },
   scan: { run: scanCommand, usage: "scan [--diff FILE|-] [PATH...]", summary: "find secrets in a diff's added lines or in files (exit 1 on findings)" },
-  verify: { run: verifyCommand, usage: "verify [--archive DIR|--repo O/R]", summary: "recompute every evidence hash and link; exit 1 names the first broken record" },
+  verify: { run: verifyCommand, usage: "verify (--archive DIR|--repo O/R) --key PUB [--export YYYY-MM]", summary: "check the archive (and an export) against the app's signed checkpoints; exit 1 names the first record and checkpoint that disagree" },
+  "verify-attestation": { run: verifyAttestationCommand, usage: "verify-attestation FILE --key PUB", summary: "check DSSE attestations (a per-merge in-toto statement, a Source VSA) with the public key" },
+  keygen: { run: keygenCommand, usage: "keygen [--out PREFIX]", summary: "a new Ed25519 signing key pair (SOC2_GUARD_SIGNING_KEY) and its fingerprint" },
   reconcile: { run: makeReconcileCommand(), usage: "reconcile --period YYYY-MM", summary: "compare a month's merged PRs and pushes with the ledger; backfill what is missing" },
   backfill: { run: makeBackfillCommand(), usage: "backfill --since YYYY-MM-DD", summary: "record changes from before the app was installed (marked collected late)" },
   export: { run: exportCommand, usage: "export --period YYYY-MM", summary: "the month's evidence export: CSVs, summary.json and the auditor's issue" },

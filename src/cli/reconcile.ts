@@ -13,6 +13,7 @@ import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { monthPeriod, sincePeriod, type Period, type PullRequestEvidenceLoader } from "../evidence/reconcile.js";
 import { configHashReader, organizationTargets, pullRequestEvidenceLoader, reconcileArchive, repositoryTarget, type ReconcileReport, type ReconcileTarget } from "../github/evidence-reconcile.js";
 import { loadFingerprintKey } from "../secrets/fingerprint-key.js";
+import { cliRecordSigner } from "./cli-signer.js";
 import { APP_VERSION } from "../version.js";
 
 const TARGETS = "(--org ORG | --repo OWNER/NAME[,OWNER/NAME…]) [--archive DIR | --archive-repo OWNER/NAME [--branch main]] [--dry-run] [--api-url URL]";
@@ -26,7 +27,7 @@ export interface ReconcileDeps {
 
 /** The app's facts loader and controls, as the app would have evaluated at merge time. */
 export function appPullRequestLoader(gh: GitHubClient, io: CliIO, runId: string, now: () => Date): PullRequestEvidenceLoader {
-  return pullRequestEvidenceLoader(gh, { appSlug: io.env.APP_SLUG ?? "soc2-guard", fingerprintKey: loadFingerprintKey(io.env, io.cwd), runId, now });
+  return pullRequestEvidenceLoader(gh, { appSlug: io.env.APP_SLUG ?? "soc2-guard", fingerprintKey: loadFingerprintKey(io.env), runId, now });
 }
 
 async function listTargets(gh: GitHubClient, parsed: ParsedArgs, archiveRepo: string | null): Promise<ReconcileTarget[] | string> {
@@ -47,12 +48,13 @@ async function listTargets(gh: GitHubClient, parsed: ParsedArgs, archiveRepo: st
 
 function openArchive(gh: GitHubClient, parsed: ParsedArgs, io: CliIO): { archive: EvidenceArchive; repo: string | null } | string {
   const dir = stringFlag(parsed, "archive") ?? io.env.ARCHIVE_DIR;
-  if (dir) return { archive: new LocalDirectoryArchive(resolve(io.cwd, dir)), repo: null };
+  const signer = cliRecordSigner(io);
+  if (dir) return { archive: new LocalDirectoryArchive(resolve(io.cwd, dir), undefined, signer), repo: null };
   const org = stringFlag(parsed, "org") ?? stringFlag(parsed, "repo")?.split("/")[0];
   const full = stringFlag(parsed, "archive-repo") ?? (org ? `${org}/compliance-evidence` : undefined);
   const [owner, repo] = full?.split("/") ?? [];
   if (!owner || !repo) return "name the archive: --archive DIR or --archive-repo OWNER/NAME";
-  return { archive: new GitHubRepositoryArchive(gh, { owner, repo, branch: stringFlag(parsed, "branch") ?? "main" }), repo: `${owner}/${repo}` };
+  return { archive: new GitHubRepositoryArchive(gh, { owner, repo, branch: stringFlag(parsed, "branch") ?? "main", ...(signer ? { signer } : {}) }), repo: `${owner}/${repo}` };
 }
 
 export function formatReport(report: ReconcileReport, dryRun: boolean): string {

@@ -52,7 +52,7 @@ export const scanCommand: Command = async (args, io) => {
       io.stderr(USAGE);
       return 2;
     }
-    const scanner = new SecretScanner(builtinRules, { key: loadFingerprintKey(io.env, io.cwd), limits: { maxBytes: 512 * 1024 * 1024, maxMillis: 10 * 60_000 } });
+    const scanner = new SecretScanner(builtinRules, { key: loadFingerprintKey(io.env), limits: { maxBytes: 512 * 1024 * 1024, maxMillis: 10 * 60_000 } });
     const result = scanner.scan(targets);
     const findings = result.findings.filter((f) => !f.suppressed);
     if (format === "json") {

@@ -29,3 +29,15 @@ export class ArchiveUnavailableError extends Error {
     super(message);
   }
 }
+
+/**
+ * What the writers call so records are signed where they are sealed (src/trust/record-signer.ts):
+ * key ids stamped before sealing, attestation lines written in the same commit as the
+ * records, and the new ledger head handed on after the commit (for checkpoints).
+ */
+export interface RecordSigner {
+  stamp(record: EvidenceRecord): EvidenceRecord;
+  /** One line per envelope for attestations/YYYY/MM/DD.jsonl. */
+  attest(sealed: SealedRecord[]): string[];
+  committed(head: LedgerHead): void;
+}

@@ -3,13 +3,14 @@
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import type { AppendResult, EvidenceArchive } from "./archive.js";
+import type { AppendResult, EvidenceArchive, RecordSigner } from "./archive.js";
 import type { EvidenceRecord } from "./record.js";
 import { GENESIS, HEAD_FILE, sealAll, serialiseRecord, shardPath, type LedgerHead } from "./ledger.js";
 import type { StoredLine } from "./verify.js";
+import { attestationPathFor } from "../trust/attestation.js";
 
-function listShards(root: string): string[] {
-  const dir = join(root, "records");
+function listShards(root: string, tree: "records" | "attestations" = "records"): string[] {
+  const dir = join(root, tree);
   if (!existsSync(dir)) return [];
   const walk = (d: string): string[] =>
     readdirSync(d, { withFileTypes: true })
@@ -32,6 +33,19 @@ export function readArchiveDirectory(root: string): { lines: StoredLine[]; head:
   return { lines, head };
 }
 
+/** attestations/YYYY/MM/DD.jsonl lines, in order (one DSSE envelope each). */
+export function readAttestationDirectory(root: string): StoredLine[] {
+  const lines: StoredLine[] = [];
+  for (const file of listShards(root, "attestations")) {
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((text, i) => {
+        if (text.trim()) lines.push({ location: `${relative(root, file)}:${i + 1}`, text });
+      });
+  }
+  return lines;
+}
+
 export class LocalDirectoryArchive implements EvidenceArchive {
   private queue: Promise<unknown> = Promise.resolve();
   private ids: Set<string> | null = null;
@@ -39,6 +53,8 @@ export class LocalDirectoryArchive implements EvidenceArchive {
   constructor(
     readonly root: string,
     private readonly now: () => Date = () => new Date(),
+    /** Signs records where they are sealed (key ids, attestations, checkpoints). */
+    private readonly signer: RecordSigner | null = null,
   ) {}
 
   get description(): string {
@@ -77,10 +93,16 @@ export class LocalDirectoryArchive implements EvidenceArchive {
     if (fresh.length === 0) return { written: [], duplicates };
     const headFile = join(this.root, HEAD_FILE);
     const head: LedgerHead = existsSync(headFile) ? JSON.parse(readFileSync(headFile, "utf8")) : { hash: GENESIS, count: 0, lastId: null, updatedAt: "" };
-    const sealed = sealAll(fresh, head.hash);
+    const sealed = sealAll(this.signer ? fresh.map((r) => this.signer!.stamp(r)) : fresh, head.hash);
     const now = this.now();
     const shard = join(this.root, shardPath(now));
     mkdirSync(dirname(shard), { recursive: true });
+    if (this.signer) {
+      // Attestations first: a record never exists without its signature.
+      const attestations = join(this.root, attestationPathFor(shardPath(now)));
+      mkdirSync(dirname(attestations), { recursive: true });
+      appendFileSync(attestations, this.signer.attest(sealed).map((l) => `${l}\n`).join(""));
+    }
     appendFileSync(shard, sealed.map((r) => `${serialiseRecord(r)}\n`).join(""));
     const last = sealed[sealed.length - 1]!;
     const next: LedgerHead = { hash: last.hash, count: head.count + sealed.length, lastId: last.id, updatedAt: now.toISOString() };
@@ -88,6 +110,7 @@ export class LocalDirectoryArchive implements EvidenceArchive {
     writeFileSync(`${headFile}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
     renameSync(`${headFile}.tmp`, headFile);
     for (const r of sealed) ids.add(r.id);
+    this.signer?.committed(next);
     return { written: sealed, duplicates };
   }
 }

@@ -89,6 +89,7 @@ export const recordSchema = {
     deliveryId: str,
     collectedAt: { type: "string", format: "date-time" },
     collectedLate: bool,
+    keyIds: { type: "object", additionalProperties: false, required: ["signing", "fingerprint"], properties: { signing: { type: "string", pattern: "^ed25519:[0-9a-f]{64}$" }, fingerprint: { type: "string", pattern: "^hmac-sha256:[0-9a-f]{16,64}$" } } },
     prev: hash,
     hash,
   },

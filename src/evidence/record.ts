@@ -85,6 +85,17 @@ export interface EvidenceRecord {
   deliveryId: string;
   collectedAt: string;
   collectedLate: boolean;
+  /**
+   * Ids of the keys this record was made with, so a rotation is visible: the signing key
+   * of its attestation (`ed25519:` + SHA-256 of the SPKI) and the fingerprint key of its
+   * secret findings (`hmac-sha256:` + a hash of the key). Absent on records written before signing.
+   */
+  keyIds?: RecordKeyIds;
+}
+
+export interface RecordKeyIds {
+  signing: string;
+  fingerprint: string;
 }
 
 /** A record as built, before the ledger links and seals it (`prev`, `hash`). */

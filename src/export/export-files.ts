@@ -60,9 +60,9 @@ export function buildExportFiles(input: ExportInput): ExportFiles {
   return { files, summary, exceptions };
 }
 
-export function buildExportIssue(input: { exported: ExportFiles; fileLinks: Record<string, string>; verifyArgs: string; limit?: number }): IssueDraft & { moved: string[] } {
+export function buildExportIssue(input: { exported: ExportFiles; fileLinks: Record<string, string>; verifyArgs: string; limit?: number; signed?: string[] }): IssueDraft & { moved: string[] } {
   const { summary } = input.exported;
-  const rendered = renderIssueBody({ summary, exceptions: input.exported.exceptions, fileLinks: input.fileLinks, verifyArgs: input.verifyArgs }, input.limit);
+  const rendered = renderIssueBody({ summary, exceptions: input.exported.exceptions, fileLinks: input.fileLinks, verifyArgs: input.verifyArgs, ...(input.signed ? { signed: input.signed } : {}) }, input.limit);
   return {
     title: exportIssueTitle(summary.period.label),
     body: rendered.body,

@@ -19,6 +19,8 @@ export interface IssueBodyInput {
   fileLinks: Record<string, string>;
   /** The `soc2-guard verify` arguments that name this archive, e.g. `--repo acme/compliance-evidence`. */
   verifyArgs: string;
+  /** The signed checkpoint and export statement (src/export/export-seal.ts), when the export is signed. */
+  signed?: string[];
 }
 
 /** Table cell text: one line, no pipe, no HTML, no @-mention that would ping someone. */
@@ -115,6 +117,7 @@ function render(input: IssueBodyInput, moved: { repositories: boolean; exception
     "",
     ...sealSection(s, input.verifyArgs),
     "",
+    ...(input.signed ? ["### Signed checkpoint", "", ...input.signed, ""] : []),
     "### Files",
     "",
     ...files,

@@ -8,6 +8,9 @@ import type { StoredLine } from "../evidence/verify.js";
 import type { Period } from "../evidence/reconcile.js";
 import type { ExportIssueLookup, ExportStore } from "./ports.js";
 import type { ReviewIssueState } from "./exception-row.js";
+import type { ExportFiles } from "./verify-export.js";
+import type { CheckpointSource } from "../trust/verify-archive.js";
+import { HEAD_FILE, type LedgerHead } from "../evidence/ledger.js";
 
 /** records/YYYY/MM/DD.jsonl paths from the period's first day on, in chain order. */
 export function shardsFrom(root: string, since: string): string[] {
@@ -84,4 +87,32 @@ export class LocalExportStore implements ExportStore, ExportIssueLookup {
 
   /** One process writes a local directory: LocalIssueSink never duplicates. */
   async settle(): Promise<void> {}
+
+  async ledgerHead(): Promise<LedgerHead | null> {
+    return localLedgerHead(this.root);
+  }
+}
+
+/** What `verify --export` reads from a local archive: the files, and the issues written beside them. */
+export class LocalExportFiles implements ExportFiles {
+  constructor(readonly root: string) {}
+
+  async read(path: string): Promise<string | null> {
+    const file = join(this.root, path);
+    return existsSync(file) ? readFileSync(file, "utf8") : null;
+  }
+
+  async statements(): Promise<CheckpointSource[]> {
+    const dir = join(this.root, "issues");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .sort()
+      .map((name) => ({ location: join(dir, name), author: null, text: readFileSync(join(dir, name), "utf8") }));
+  }
+}
+
+/** head.json of a local archive (the export signs the chain head it finds). */
+export function localLedgerHead(root: string): LedgerHead | null {
+  const file = join(root, HEAD_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as LedgerHead) : null;
 }

@@ -18,6 +18,8 @@ export interface ExportStore {
   readonly shardsRead: string[];
   /** Writes the files in one commit, unless they are already there byte for byte. */
   writeFiles(files: Map<string, string>, message: string): Promise<{ written: boolean; ref: string }>;
+  /** The ledger head (head.json) now, which the export's signed checkpoint names; absent: unsigned exports only. */
+  ledgerHead?(): Promise<import("../evidence/ledger.js").LedgerHead | null>;
   /** Where an auditor opens each file (by name), pinned to `ref` where the store has refs. */
   fileLinks(paths: string[], ref: string): Record<string, string>;
 }

@@ -8,10 +8,11 @@
 
 import { createHash } from "node:crypto";
 import type { GitHubClient } from "./client.js";
-import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive } from "../evidence/archive.js";
+import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive, type RecordSigner } from "../evidence/archive.js";
 import type { EvidenceRecord } from "../evidence/record.js";
 import { GENESIS, HEAD_FILE, sealAll, serialiseRecord, shardPath, type LedgerHead } from "../evidence/ledger.js";
 import type { StoredLine } from "../evidence/verify.js";
+import { attestationPathFor } from "../trust/attestation.js";
 
 /** A sliding-window limiter for GitHub's content-creation limits. */
 export class ContentCreationPacer {
@@ -45,6 +46,8 @@ export interface ArchiveRepositoryOptions {
   now?: () => Date;
   pacer?: ContentCreationPacer;
   maxAttempts?: number;
+  /** Signs records where they are sealed: key ids, attestations in the same commit, checkpoints after it. */
+  signer?: RecordSigner;
 }
 
 export interface ArchiveStats {
@@ -74,6 +77,7 @@ interface BranchState {
   headOid: string;
   head: LedgerHead;
   shardText: string;
+  attestationText: string;
   archived: Set<string>;
 }
 
@@ -136,7 +140,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     const first = ids.slice(0, MARKERS_PER_QUERY);
     const markers = first.map((id, i) => `m${i}: file(path: "${markerPath(id)}") { oid }`).join("\n          ");
     const data = await this.query<{ repository: { ref: { target: ({ oid: string } & CommitFiles) | null } | null } | null }>(
-      `query ($owner: String!, $name: String!, $ref: String!, $shard: String!) {
+      `query ($owner: String!, $name: String!, $ref: String!, $shard: String!, $attestations: String!) {
   repository(owner: $owner, name: $name) {
     ref(qualifiedName: $ref) {
       target {
@@ -144,13 +148,14 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
         ... on Commit {
           head: file(path: "${HEAD_FILE}") { ${blobFields} }
           shard: file(path: $shard) { ${blobFields} }
+          attestations: file(path: $attestations) { ${blobFields} }
           ${markers}
         }
       }
     }
   }
 }`,
-      { owner: this.options.owner, name: this.options.repo, ref: `refs/heads/${this.options.branch}`, shard },
+      { owner: this.options.owner, name: this.options.repo, ref: `refs/heads/${this.options.branch}`, shard, attestations: attestationPathFor(shard) },
     );
     const target = data.repository?.ref?.target;
     if (!target) throw this.missing();
@@ -163,6 +168,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
       headOid: target.oid,
       head: headText ? (JSON.parse(headText) as LedgerHead) : { hash: GENESIS, count: 0, lastId: null, updatedAt: "" },
       shardText: (await this.blobText(target.shard as BlobEntry | null, shard, target.oid)) ?? "",
+      attestationText: this.options.signer ? ((await this.blobText(target.attestations as BlobEntry | null, attestationPathFor(shard), target.oid)) ?? "") : "",
       archived,
     };
   }
@@ -251,13 +257,16 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
       }
       if (fresh.length === 0) return { written: [], duplicates };
 
-      const sealed = sealAll(fresh, state.head.hash);
+      const signer = this.options.signer;
+      const sealed = sealAll(signer ? fresh.map((r) => signer.stamp(r)) : fresh, state.head.hash);
       const last = sealed[sealed.length - 1]!;
       const nextHead: LedgerHead = { hash: last.hash, count: state.head.count + sealed.length, lastId: last.id, updatedAt: now.toISOString() };
       const additions = [
         { path: shard, text: state.shardText + sealed.map((r) => `${serialiseRecord(r)}\n`).join("") },
         { path: HEAD_FILE, text: `${JSON.stringify(nextHead, null, 2)}\n` },
         ...sealed.map((r) => ({ path: markerPath(r.id), text: `${r.id}\n${r.hash}\n` })),
+        // The records' attestations travel in the same commit: no record without its signature.
+        ...(signer ? [{ path: attestationPathFor(shard), text: state.attestationText + signer.attest(sealed).map((l) => `${l}\n`).join("") }] : []),
       ];
       await this.pacer.take();
       try {
@@ -276,6 +285,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
       for (const r of sealed) this.knownIds.add(r.id);
       this.stats.commits++;
       this.stats.records += sealed.length;
+      signer?.committed(nextHead);
       return { written: sealed, duplicates };
     }
   }
@@ -316,6 +326,15 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
    * markers would push past GitHub's truncation limit); texts come SHARDS_PER_QUERY at a time.
    */
   async read(): Promise<{ lines: StoredLine[]; head: LedgerHead | null }> {
+    return this.readTree("records");
+  }
+
+  /** attestations/YYYY/MM/DD.jsonl lines in order, read like the records. */
+  async readAttestations(): Promise<StoredLine[]> {
+    return (await this.readTree("attestations")).lines;
+  }
+
+  private async readTree(tree: "records" | "attestations"): Promise<{ lines: StoredLine[]; head: LedgerHead | null }> {
     const level = (inner: string) => `object { ... on Tree { entries { name type ${inner} } } }`;
     const data = await this.query<{ repository: { ref: { target: ({ oid: string; records: TreeLevel | null; head: BlobEntry | null }) | null } | null } | null }>(
       `query ($owner: String!, $name: String!, $ref: String!) {
@@ -325,7 +344,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
         oid
         ... on Commit {
           head: file(path: "${HEAD_FILE}") { ${blobFields} }
-          records: file(path: "records") { ${level(level(level("")))} }
+          records: file(path: "${tree}") { ${level(level(level("")))} }
         }
       }
     }
@@ -335,7 +354,7 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
     );
     const target = data.repository?.ref?.target;
     if (!target) throw this.missing();
-    const shards = shardPaths(target.records).sort();
+    const shards = shardPaths(target.records, tree).sort();
     const lines: StoredLine[] = [];
     for (let start = 0; start < shards.length; start += SHARDS_PER_QUERY) {
       const chunk = shards.slice(start, start + SHARDS_PER_QUERY);
@@ -365,12 +384,12 @@ interface TreeLevel {
   object: { entries?: Array<{ name: string; type: string } & Partial<TreeLevel>> } | null;
 }
 
-function shardPaths(records: TreeLevel | null): string[] {
+function shardPaths(records: TreeLevel | null, tree: string): string[] {
   const paths: string[] = [];
   for (const year of records?.object?.entries ?? []) {
     for (const month of year.object?.entries ?? []) {
       for (const day of month.object?.entries ?? []) {
-        if (day.type === "blob" && day.name.endsWith(".jsonl")) paths.push(`records/${year.name}/${month.name}/${day.name}`);
+        if (day.type === "blob" && day.name.endsWith(".jsonl")) paths.push(`${tree}/${year.name}/${month.name}/${day.name}`);
       }
     }
   }

@@ -20,6 +20,8 @@ import { loadAccessFacts } from "./export-access.js";
 import { reconcileForExport, type Backfill } from "./export-reconcile.js";
 import { GitHubExportStore } from "./export-store.js";
 import { GitHubExportIssues } from "./export-issues.js";
+import { buildSnapshot, signExport, signedSection, SNAPSHOT_FILE } from "../export/export-seal.js";
+import { formatFingerprint, type SigningKey } from "../trust/signing-key.js";
 
 export type ArchiveLocation = { kind: "directory"; dir: string } | { kind: "repository"; owner: string; repo: string; branch: string; htmlBase?: string };
 
@@ -43,6 +45,11 @@ export interface MonthlyExportDeps {
   /** Overrides for tests: the store and issue look-ups derived from `location`. */
   store?: ExportStore;
   lookup?: ExportIssueLookup;
+  /**
+   * Signs the export: snapshot.json (the inputs that are not records) joins the files, and
+   * the issue carries the period's signed checkpoint and the export statement (file hashes).
+   */
+  signingKey?: SigningKey;
 }
 
 export interface MonthlyExportRequest {
@@ -130,7 +137,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
   if (deps.gh) reconciliation = { ran: true, population, records: selected.changes.length, addedLate: selected.changes.filter((c) => c.collectedLate).length, missing };
 
   const access = deps.gh ? await loadAccessFacts(deps.gh, request.org, repos) : null;
-  const exported = buildExportFiles({
+  const exportInput = {
     organization: request.org,
     selected,
     reconciliation,
@@ -141,15 +148,28 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     repositories: repos.map((r) => `${r.owner}/${r.repo}`),
     excludedRepositories: excluded,
     shardsRead: [...new Set(store.shardsRead)],
-  });
+  };
+  const exported = buildExportFiles(exportInput);
+  let signed: string[] | undefined;
+  if (deps.signingKey && store.ledgerHead) {
+    // The chain as the export leaves it (backfills included): the period's checkpoint.
+    const head = await store.ledgerHead();
+    const checkpoint = { count: head?.count ?? 0, head: head?.hash ?? "0".repeat(64), lastId: head?.lastId ?? null };
+    const pushShas = new Set(selected.recorded.flatMap((r) => r.pushShas));
+    const snapshot = buildSnapshot({ ...exportInput, period: period.label, chainCount: checkpoint.count, periodCommits, pushShas });
+    exported.files.set(`${exportDirectory(period)}/${SNAPSHOT_FILE}`, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const archiveName = deps.location.kind === "repository" ? `${deps.location.owner}/${deps.location.repo}@${deps.location.branch}` : "local";
+    const signatures = signExport({ organization: request.org, period: period.label, archive: archiveName, checkpoint, files: exported.files, time: now.toISOString() }, deps.signingKey);
+    signed = signedSection(signatures, formatFingerprint(deps.signingKey.keyId));
+  }
   const paths = EXPORT_FILES.map((f) => `${exportDirectory(period)}/${f}`);
 
   if (dryRun) {
-    const issue = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, "(dry run)"), verifyArgs: store.verifyArgs });
+    const issue = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, "(dry run)"), verifyArgs: store.verifyArgs, ...(signed ? { signed } : {}) });
     return { status: "dry-run", summary: exported.summary, files: exported.files, issue: { title: issue.title, body: issue.body } };
   }
   const write = await store.writeFiles(exported.files, `export: SOC 2 evidence ${period.label} (${exported.summary.totals.changes} changes, seal ${exported.summary.ledger.seal?.hash.slice(0, 12) ?? "none"})`);
-  const issue = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, write.ref), verifyArgs: store.verifyArgs });
+  const issue = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, write.ref), verifyArgs: store.verifyArgs, ...(signed ? { signed } : {}) });
   const opened = await deps.issues.open(issue);
   await lookup?.settle(key, EXPORT_LABEL);
   deps.log.info(`export ${period.label}: ${write.written ? "committed" : "files already committed"}; issue ${opened.created ? "opened" : "already open"} ${opened.url}`);

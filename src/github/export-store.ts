@@ -8,6 +8,9 @@ import type { GitHubClient } from "./client.js";
 import type { StoredLine } from "../evidence/verify.js";
 import type { Period } from "../evidence/reconcile.js";
 import type { ExportStore } from "../export/ports.js";
+import type { ExportFiles } from "../export/verify-export.js";
+import type { CheckpointSource } from "../trust/verify-archive.js";
+import { HEAD_FILE, type LedgerHead } from "../evidence/ledger.js";
 
 export interface ExportRepository {
   owner: string;
@@ -125,8 +128,41 @@ export class GitHubExportStore implements ExportStore {
     }
   }
 
+  /** head.json at the branch head: the chain head the export's checkpoint signs. */
+  async ledgerHead(): Promise<LedgerHead | null> {
+    try {
+      return JSON.parse(await this.raw(HEAD_FILE, await this.headOid())) as LedgerHead;
+    } catch (error) {
+      if (status(error) === 404) return null;
+      throw error;
+    }
+  }
+
   fileLinks(paths: string[], ref: string): Record<string, string> {
     const base = (this.target.htmlBase ?? "https://github.com").replace(/\/$/, "");
     return Object.fromEntries(paths.map((p) => [p.split("/").pop()!, `${base}/${this.target.owner}/${this.target.repo}/blob/${ref}/${p}`]));
+  }
+}
+
+/** What `verify --export` reads from the archive repository: files at the branch head, and the app's export issues. */
+export class GitHubExportFiles implements ExportFiles {
+  constructor(
+    private readonly gh: GitHubClient,
+    private readonly target: ExportRepository,
+  ) {}
+
+  async read(path: string): Promise<string | null> {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: this.target.owner, repo: this.target.repo, path, ref: this.target.branch, headers: { accept: "application/vnd.github.raw+json" } });
+      return typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8");
+    } catch (error) {
+      if (status(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async statements(): Promise<CheckpointSource[]> {
+    const issues = await this.gh.paginate("GET /repos/{owner}/{repo}/issues", { owner: this.target.owner, repo: this.target.repo, state: "all", labels: "soc2-guard:export", per_page: 100 });
+    return issues.map((i) => ({ location: i.html_url, author: i.user?.login ?? null, text: i.body ?? "" }));
   }
 }

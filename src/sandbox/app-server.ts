@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { hostApp, type HostedApp } from "../runtime/server.js";
 import type { AppServices } from "../triggers/services.js";
 import type { GitHubSandbox } from "./server.js";
+import { generateSigningKey, parseSigningKey, publicPemOf } from "../trust/signing-key.js";
 
 export interface AppServerOptions {
   /** Evidence archive directory (ARCHIVE_DIR); absent → the org's archive repository on the sandbox. */
@@ -39,6 +40,10 @@ export interface AppServerOptions {
   lockMs?: number;
   /** Extra environment for the app (e.g. SOC2_GUARD_DAILY, SOC2_GUARD_EXPORT_SCHEDULE). */
   extraEnv?: Record<string, string>;
+  /** PKCS#8 PEM (SOC2_GUARD_SIGNING_KEY); a throwaway key generated for this run when absent. */
+  signingKey?: string;
+  /** Minimum time between checkpoints (SOC2_GUARD_CHECKPOINT_INTERVAL_MS); the app's default (a minute) when absent. */
+  checkpointIntervalMs?: number;
 }
 
 export interface RunningApp {
@@ -49,6 +54,10 @@ export interface RunningApp {
   webhookUrl: string;
   /** The environment the app was started with (as `probot run` would read it). */
   env: Record<string, string>;
+  /** The signing key's public half (SPKI PEM): what an auditor pins. */
+  signingPublicKey: string;
+  /** Anchors pending checkpoints now (the demo and tests, before verifying). */
+  flushCheckpoints: () => Promise<void>;
   /** Waits for the queue to empty, then shuts down. */
   stop: () => Promise<void>;
   /** Shuts down at once (SIGTERM-style drain with `graceMs`), leaving queued work queued. */
@@ -90,6 +99,7 @@ export function sandboxOctokit(options: { retries?: number; retryBaseMs?: number
 
 export async function startAppServer(sandbox: GitHubSandbox, options: AppServerOptions): Promise<RunningApp> {
   const port = await freePort();
+  const signingKey = options.signingKey ?? generateSigningKey().privatePem;
   const env: Record<string, string> = {
     APP_ID: String(sandbox.appId),
     PRIVATE_KEY: sandbox.privateKey,
@@ -107,11 +117,13 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     SOC2_GUARD_RETRY_CAP_MS: "2000",
     ...(options.lockMs ? { SOC2_GUARD_LOCK_MS: String(options.lockMs) } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    SOC2_GUARD_SIGNING_KEY: signingKey,
+    ...(options.checkpointIntervalMs !== undefined ? { SOC2_GUARD_CHECKPOINT_INTERVAL_MS: String(options.checkpointIntervalMs) } : {}),
     ...(options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {}),
     ...options.extraEnv,
   };
   // createApp() reads its settings from the environment when it is loaded, as in production.
-  const appKeys = ["ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...Object.keys(options.extraEnv ?? {})];
+  const appKeys = ["SOC2_GUARD_SIGNING_KEY", "SOC2_GUARD_CHECKPOINT_INTERVAL_MS", "SOC2_GUARD_CHECKPOINTS_FILE", "WEBHOOK_SECRET", "ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...Object.keys(options.extraEnv ?? {})];
   const saved: Record<string, string | undefined> = {};
   for (const key of appKeys) saved[key] = process.env[key];
   for (const key of appKeys) {
@@ -147,8 +159,14 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     pendingEvidence: () => services?.pendingEvidence() ?? 0,
     webhookUrl,
     env,
+    signingPublicKey: publicPemOf(parseSigningKey(signingKey)),
+    flushCheckpoints: async () => {
+      await server.handle.idle();
+      await Promise.all((services?.checkpointPublishers() ?? []).map((p) => p.flush()));
+    },
     stop: async () => {
       await server.handle.idle();
+      await Promise.all((services?.checkpointPublishers() ?? []).map((p) => p.flush().catch(() => undefined)));
       await server.stop();
     },
     kill: (graceMs = 0) => server.stop(graceMs),

@@ -103,6 +103,7 @@ export class SandboxGraphql {
         repository: (args: { owner: string; name: string }) => this.repository(args.owner, args.name),
         organization: (args: { login: string }) => this.organization(args.login),
         createCommitOnBranch: (args: { input: CommitOnBranchInput }) => this.createCommitOnBranch(args.input, actor),
+        pinIssue: (args: { input: { issueId: string } }) => this.pinIssue(args.input.issueId),
       },
       typeResolver: (value: { __typename?: string }) => value.__typename,
     });
@@ -365,6 +366,21 @@ export class SandboxGraphql {
       baseRef: () => this.ref(repo, pr.baseRef),
       headRef: () => (pr.state === "open" ? this.ref(repo, pr.headRef) : null),
     };
+  }
+
+  /** Pins an issue by its node id (the checkpoints issue). */
+  private pinIssue(issueId: string) {
+    const decoded = Buffer.from(issueId, "base64").toString("utf8");
+    const id = Number(/^0:Issue(\d+)$/.exec(decoded)?.[1]);
+    for (const repo of this.state.repos.values()) {
+      for (const issue of repo.issues.values()) {
+        if (issue.id === id) {
+          issue.pinned = true;
+          return { __typename: "PinIssuePayload", issue: { __typename: "Issue", id: issueId, number: issue.number, isPinned: true } };
+        }
+      }
+    }
+    throw new TypedGraphQLError("NOT_FOUND", `Could not resolve to a node with the global id of '${issueId}'.`);
   }
 
   private createCommitOnBranch(input: CommitOnBranchInput, actor: string) {

@@ -178,24 +178,22 @@ export class SandboxRest {
     );
     this.on("POST", `${R}/issues/(\\d+)/comments`, (req, [o, n, num]) =>
       this.withIssue(o, n, num, (repo, issue) => {
-        const comment = { id: this.state.id(), body: String(req.body.body ?? ""), user: req.actor, createdAt: this.state.now() };
-        issue.comments.push(comment);
-        const url = `${this.shapes.apiUrl}/repos/${repo.owner}/${repo.name}/issues/comments/${comment.id}`;
-        return {
-          status: 201,
-          body: {
-            id: comment.id,
-            node_id: this.shapes.nodeId("IssueComment", comment.id),
-            url,
-            html_url: `${this.shapes.webUrl}/${repo.owner}/${repo.name}/issues/${issue.number}#issuecomment-${comment.id}`,
-            body: comment.body,
-            user: this.shapes.user(comment.user),
-            created_at: comment.createdAt,
-            updated_at: comment.createdAt,
-            issue_url: `${this.shapes.apiUrl}/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
-            author_association: "NONE",
-          },
-        };
+        const viaApp = req.actor.endsWith("[bot]") ? req.actor.slice(0, -"[bot]".length) : null;
+        const comment = this.state.commentOn(repo, issue.number, req.actor, String(req.body.body ?? ""), viaApp);
+        return { status: 201, body: this.shapes.issueComment(repo, issue, comment) };
+      }),
+    );
+    this.on("GET", `${R}/issues/(\\d+)/comments`, (req, [o, n, num]) => this.withIssue(o, n, num, (repo, issue) => this.page(req, issue.comments.map((c) => this.shapes.issueComment(repo, issue, c)))));
+    this.on("PUT", `${R}/issues/(\\d+)/lock`, (_r, [o, n, num]) =>
+      this.withIssue(o, n, num, (_repo, issue) => {
+        issue.locked = true;
+        return { status: 204, body: null };
+      }),
+    );
+    this.on("DELETE", `${R}/issues/(\\d+)/lock`, (_r, [o, n, num]) =>
+      this.withIssue(o, n, num, (_repo, issue) => {
+        issue.locked = false;
+        return { status: 204, body: null };
       }),
     );
     this.on("POST", `${R}/labels`, (req, [o, n]) =>

@@ -459,13 +459,30 @@ export class Shapes implements PayloadBuilder {
       assignee: null,
       assignees: [],
       milestone: null,
-      locked: false,
-      active_lock_reason: null,
+      locked: issue.locked ?? false,
+      active_lock_reason: issue.locked ? "resolved" : null,
       comments: issue.comments.length,
       closed_at: issue.closedAt,
       created_at: issue.createdAt,
       updated_at: issue.updatedAt,
       author_association: "NONE",
+    };
+  }
+
+  issueComment(repo: Repo, issue: Issue, comment: import("./state.js").Comment): Json {
+    const full = `${repo.owner}/${repo.name}`;
+    return {
+      id: comment.id,
+      node_id: this.nodeId("IssueComment", comment.id),
+      url: `${this.apiUrl}/repos/${full}/issues/comments/${comment.id}`,
+      html_url: `${this.webUrl}/${full}/issues/${issue.number}#issuecomment-${comment.id}`,
+      body: comment.body,
+      user: this.user(comment.user),
+      created_at: comment.createdAt,
+      updated_at: comment.createdAt,
+      issue_url: `${this.apiUrl}/repos/${full}/issues/${issue.number}`,
+      author_association: "NONE",
+      performed_via_github_app: comment.viaApp ? this.integration(this.state.app.slug === comment.viaApp ? this.state.app : { id: 1, slug: comment.viaApp, name: comment.viaApp }) : null,
     };
   }
 

@@ -139,6 +139,8 @@ export interface Comment {
   body: string;
   user: string;
   createdAt: string;
+  /** The app's slug when an app wrote it with its installation token (performed_via_github_app). */
+  viaApp?: string | null;
 }
 
 export interface Issue {
@@ -154,6 +156,8 @@ export interface Issue {
   updatedAt: string;
   closedAt: string | null;
   comments: Comment[];
+  locked?: boolean;
+  pinned?: boolean;
 }
 
 export interface Repo {
@@ -625,6 +629,16 @@ export class SandboxState {
     for (const l of input.labels) if (!repo.labels.has(l)) repo.labels.set(l, { id: this.id(), color: "ededed", description: null });
     repo.issues.set(issue.number, issue);
     return issue;
+  }
+
+  /** A comment by a person (or, with viaApp, an app); the attack suite forges checkpoint comments with it. */
+  commentOn(repo: Repo, number: number, user: string, body: string, viaApp: string | null = null): Comment {
+    const issue = repo.issues.get(number);
+    if (!issue) throw new Error(`no issue #${number} in ${repo.owner}/${repo.name}`);
+    this.user(user);
+    const comment: Comment = { id: this.id(), body, user, createdAt: this.now(), viaApp };
+    issue.comments.push(comment);
+    return comment;
   }
 }
 

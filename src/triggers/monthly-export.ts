@@ -27,6 +27,7 @@ export async function exportOrganization(gh: GitHubClient, log: Logger, services
         : { kind: "repository", owner: org, repo: resolved.config.archive.repository, branch: resolved.config.archive.branch },
       issues: services.issuesFor(gh, org, resolved.config.archive),
       now: services.now,
+      signingKey: services.signingKey,
       log: { info: (message) => log.info({ org, period }, message), warn: (message) => log.warn({ org, period }, message) },
       backfill: {
         loadPullRequestEvidence: pullRequestEvidenceLoader(gh, { appSlug: await services.appSlug(), fingerprintKey: services.fingerprintKey, runId, now: services.now }),

@@ -15,6 +15,13 @@ import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
 import { GitHubIssueSink } from "../github/evidence-issues.js";
 import { APP_VERSION } from "../version.js";
+import { generateSigningKey, type SigningKey } from "../trust/signing-key.js";
+import { AppRecordSigner } from "../trust/record-signer.js";
+import { fingerprintKeyId } from "../secrets/fingerprint-key.js";
+import { CheckpointPublisher, type CheckpointAnchor } from "../evidence/checkpoint-publisher.js";
+import { LocalCheckpointLog, LOCAL_CHECKPOINTS_FILE } from "../evidence/local-checkpoints.js";
+import { GitHubCheckpointIssue } from "../github/evidence/checkpoint-issue.js";
+import { join } from "node:path";
 
 export interface AppServices {
   /** Our app's slug, to recognise our own check runs (resolved once). */
@@ -39,6 +46,10 @@ export interface AppServices {
   pendingEvidence: () => number;
   /** null when the evidence path is healthy, else what is stuck (for /readyz); optional. */
   evidenceProblem?: () => string | null;
+  /** The app's Ed25519 key: attestations and checkpoints (a throwaway one in tests and the sandbox). */
+  signingKey: SigningKey;
+  /** The checkpoint publisher of each archive in use (flushed on shutdown and before an export). */
+  checkpointPublishers: () => CheckpointPublisher[];
 }
 
 export interface ArchiveLocation {
@@ -46,20 +57,47 @@ export interface ArchiveLocation {
   archiveDir?: string;
   /** Where records wait when the archive cannot take them. */
   spoolDir?: string;
+  /**
+   * Anchor signed checkpoints after archive commits: the checkpoints issue of the archive
+   * repository, or the local checkpoints file (default `<archiveDir>/checkpoints.jsonl`).
+   */
+  checkpoints?: { intervalMs?: number; file?: string; log?: { warn: (fields: object, message: string) => void; info?: (fields: object, message: string) => void } };
+}
+
+export interface ArchiveTrust {
+  signingKey: SigningKey;
+  fingerprintKey: Uint8Array;
+  appSlug: () => Promise<string>;
 }
 
 /** One archive per organization, kept for the life of the process so appends are serialised. */
-export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick<AppServices, "archiveFor" | "issuesFor" | "pendingEvidence"> {
+export function archiveFactory(location: ArchiveLocation, now: () => Date, trust: ArchiveTrust): Pick<AppServices, "archiveFor" | "issuesFor" | "pendingEvidence" | "checkpointPublishers"> {
   const archives = new Map<string, SpoolingArchive>();
+  const publishers = new Map<string, CheckpointPublisher>();
+  const fingerprintId = fingerprintKeyId(trust.fingerprintKey);
+  /** Signs where records are sealed; checkpoints after commits when anchoring is on. */
+  const signerFor = (key: string, anchor: () => CheckpointAnchor): AppRecordSigner => {
+    if (!location.checkpoints) return new AppRecordSigner(trust.signingKey, fingerprintId);
+    const publisher = new CheckpointPublisher(anchor(), trust.signingKey, { now, ...(location.checkpoints.intervalMs !== undefined ? { intervalMs: location.checkpoints.intervalMs } : {}), ...(location.checkpoints.log ? { log: location.checkpoints.log } : {}) });
+    publishers.set(key, publisher);
+    return new AppRecordSigner(trust.signingKey, fingerprintId, (head) => publisher.committed(head));
+  };
   return {
     pendingEvidence: () => [...archives.values()].reduce((n, a) => n + a.pendingCount, 0),
+    checkpointPublishers: () => [...publishers.values()],
     archiveFor: (gh, owner, config) => {
       const key = location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`;
       let archive = archives.get(key);
       if (!archive) {
         const inner = location.archiveDir
-          ? new LocalDirectoryArchive(location.archiveDir, now)
-          : new GitHubRepositoryArchive(gh, { owner, repo: config.repository, branch: config.branch, now });
+          ? new LocalDirectoryArchive(location.archiveDir, now, signerFor(key, () => new LocalCheckpointLog(location.checkpoints?.file ?? join(location.archiveDir!, LOCAL_CHECKPOINTS_FILE), "local")))
+          : new GitHubRepositoryArchive(gh, {
+              owner,
+              repo: config.repository,
+              branch: config.branch,
+              now,
+              signer: signerFor(key, () => new GitHubCheckpointIssue(gh, { owner, repo: config.repository, branch: config.branch, appSlug: trust.appSlug })),
+            });
         const spool = location.spoolDir ? `${location.spoolDir}/${key.replace(/[^A-Za-z0-9._-]/g, "_")}.jsonl` : null;
         // Batching: merges that arrive while a write is in flight share the next commit.
         archive = new SpoolingArchive(new BatchingArchive(inner), spool);
@@ -73,10 +111,13 @@ export function archiveFactory(location: ArchiveLocation, now: () => Date): Pick
 
 export function createServices(overrides: Partial<AppServices> & Pick<AppServices, "appSlug" | "fingerprintKey">, location: ArchiveLocation = {}): AppServices {
   const now = overrides.now ?? (() => new Date());
+  // Tests and tools that bring no key sign with a throwaway one; production brings its own (src/evidence/app-keys.ts).
+  const signingKey = overrides.signingKey ?? generateSigningKey();
   return {
     appVersion: APP_VERSION,
     archiveDir: location.archiveDir ?? null,
-    ...archiveFactory(location, now),
+    signingKey,
+    ...archiveFactory(location, now, { signingKey, fingerprintKey: overrides.fingerprintKey, appSlug: overrides.appSlug }),
     etagCache: new EtagCache(),
     counter: new RequestCounter(),
     updateMergeCache: new Map(),

@@ -56,7 +56,7 @@ describe("soc2-guard verify --repo (the archive repository)", () => {
     await archiveOfSix();
     const cli = io();
     expect(await verify(args, cli)).toBe(0);
-    expect(cli.out.join("")).toMatch(/^ok: 6 records intact in acme\/compliance-evidence@main; chain head [0-9a-f]{64}\n$/);
+    expect(cli.out.join("")).toMatch(/^ok: 6 records intact in acme\/compliance-evidence@main; chain head [0-9a-f]{64}\nnote: without --key [^\n]*\n$/);
   });
 
   it("reads shards GitHub's GraphQL truncates through the raw contents API", async () => {
