@@ -31,7 +31,7 @@ function random(seed: number): () => number {
   return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
 
-function mergeRecord(n: number): EvidenceRecord {
+export function mergeRecord(n: number): EvidenceRecord {
   const resolved = resolveConfig([]);
   const mergedAt = new Date(Date.UTC(2026, 10, 2, 12, 0, n)).toISOString();
   const facts = makeFacts({

@@ -4,6 +4,7 @@ import { benchSecrets } from "./secrets.js";
 import { benchAudit } from "./audit.js";
 import { benchEvidence } from "./evidence.js";
 import { benchExport } from "./export.js";
+import { benchTrust } from "./trust.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -22,6 +23,10 @@ final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePer
 const evidence = await benchEvidence();
 console.log(`\nEvidence, burst of merges into the archive repository: ${JSON.stringify(evidence)}`);
 final.evidence = { recordsPerCommit: evidence.recordsPerCommit, requestsPerRecord: evidence.requestsPerRecord, writeConflictsRetried: evidence.writeConflictsRetried };
+
+const trust = await benchTrust();
+console.log(`\nSigning: ${trust.attestationMs} ms CPU per record's attestations (budget 2); checkpoint anchor: ${trust.checkpointRequestsPerCommit} requests per archive commit over ${trust.commits} commits, ${trust.checkpoints} checkpoints (budget 1)`);
+final.evidence = { ...(final.evidence as object), attestationMs: trust.attestationMs, checkpointRequestsPerCommit: trust.checkpointRequestsPerCommit };
 
 const exported = await benchExport();
 console.log(`\nMonthly export of a generated month: ${JSON.stringify(exported)}`);

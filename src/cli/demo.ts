@@ -12,6 +12,10 @@ import { pino } from "pino";
 import type { CliIO, Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
 import { verifyCommand } from "./verify.js";
+import { verifyAttestationCommand } from "./verify-attestation.js";
+import { formatFingerprint, generateSigningKey } from "../trust/signing-key.js";
+import { checkpointEnvelopesIn } from "../trust/checkpoint.js";
+import { writeFileSync } from "node:fs";
 import { GitHubSandbox } from "../sandbox/server.js";
 import { startAppServer, settle, type RunningApp } from "../sandbox/app-server.js";
 import { seedOrganization, FULL, ORG, INSTALLATION_ID } from "../sandbox/seed.js";
@@ -52,8 +56,15 @@ export const demoCommand: Command = async (args, io) => {
   const sandbox = await new GitHubSandbox().start();
   seedOrganization(sandbox);
   let app: RunningApp | null = null;
+  let demoKey: { privatePem: string; publicKeyFile: string } = { privatePem: "", publicKeyFile: "" };
   try {
-    app = await startAppServer(sandbox, { archiveDir, spoolDir: join(archiveDir, ".spool"), log });
+    // A throwaway signing key for this run; its public half is what an auditor would pin.
+    const signing = generateSigningKey();
+    const keyDir = mkdtempSync(join(tmpdir(), "soc2-guard-demo-key-"));
+    const publicKeyFile = join(keyDir, "soc2-guard-signing.pub");
+    writeFileSync(publicKeyFile, signing.publicPem);
+    demoKey = { privatePem: signing.privatePem, publicKeyFile };
+    app = await startAppServer(sandbox, { archiveDir, spoolDir: join(archiveDir, ".spool"), log, signingKey: signing.privatePem });
     const running = app;
     const s = sandbox.state;
     const repo = s.mustRepo(FULL);
@@ -101,6 +112,7 @@ export const demoCommand: Command = async (args, io) => {
     out(`   organization ${ORG}: repository ${FULL} (main protected: 1 approval, checks build+test), archive repository ${ORG}/compliance-evidence`);
     out(`   evidence archive (ARCHIVE_DIR): ${archiveDir}`);
     out(`   app log: ${logFile}`);
+    out(`   signing key (throwaway for the demo): ${formatFingerprint(running.signingKeyId)}; public key ${demoKey.publicKeyFile}`);
 
     // 1. A pull request without approval.
     begin("alice opens a pull request; nobody has approved it yet");
@@ -158,6 +170,17 @@ export const demoCommand: Command = async (args, io) => {
     afterMerge.forEach(showRecord);
     expect(afterMerge.length === 1 && afterMerge[0]!.id === `${FULL}#${pr.number}@${mergeSha}`, "exactly one record for the merge");
     expect(afterMerge[0]?.flags.independentApproval === true && afterMerge[0]?.flags.coversMergedHead === true, "the record shows an independent approval covering the merged head");
+    await running.flushCheckpoints();
+    const checkpointsFile = join(archiveDir, "checkpoints.jsonl");
+    const checkpointLines = existsSync(checkpointsFile) ? readFileSync(checkpointsFile, "utf8").split("\n").filter(Boolean) : [];
+    const firstCheckpoint = checkpointLines[0] ? JSON.parse(Buffer.from(checkpointEnvelopesIn(checkpointLines[0])[0]!.payload, "base64").toString("utf8")) as { count: number; head: string; time: string } : null;
+    if (firstCheckpoint) out(`   signed checkpoint (DSSE, ${checkpointsFile}): ${firstCheckpoint.count} record · chain head ${firstCheckpoint.head.slice(0, 16)}… · ${firstCheckpoint.time}`);
+    expect(firstCheckpoint?.count === 1 && firstCheckpoint.head === afterMerge[0]?.hash, "a signed checkpoint names the new chain head");
+    const attestationFile = join(archiveDir, "attestations", afterMerge[0]?.collectedAt.slice(0, 4) ?? "", afterMerge[0]?.collectedAt.slice(5, 7) ?? "", `${afterMerge[0]?.collectedAt.slice(8, 10) ?? ""}.jsonl`);
+    let attestationOut = "";
+    const attested = await verifyAttestationCommand([attestationFile, "--key", demoKey.publicKeyFile], { ...io, stdout: (t) => (attestationOut += t), stderr: (t) => (attestationOut += t) });
+    for (const line of attestationOut.trim().split("\n")) out(`   ${line.length > 220 ? `${line.slice(0, 217)}…` : line}`);
+    expect(attested === 0 && /ORG_SOURCE_SOC2_INDEPENDENT_REVIEW/.test(attestationOut), "soc2-guard verify-attestation checks the merge's in-toto statement and Source VSA (independent review verified) with the public key");
 
     // 6. Emergency change.
     begin("dave ships an emergency fix; erin (sre-leads) labels it emergency-change");
@@ -204,15 +227,17 @@ export const demoCommand: Command = async (args, io) => {
 
     // 9. The monthly export.
     begin("the month's evidence export");
-    await runExport(io, out, expect, archiveDir, sandbox);
+    await runExport(io, out, expect, archiveDir, sandbox, demoKey.privatePem);
 
     // 10. Verification.
-    begin(`soc2-guard verify --archive ${archiveDir}`);
+    const period = new Date().toISOString().slice(0, 7);
+    begin(`soc2-guard verify --archive ${archiveDir} --checkpoints ${join(archiveDir, "checkpoints.jsonl")} --key ${demoKey.publicKeyFile} --export ${period}`);
+    await running.flushCheckpoints();
     let verifyOut = "";
     // A relative path: verify joins --archive onto the working directory.
-    const code = await verifyCommand(["--archive", relative(io.cwd, archiveDir) || "."], { ...io, stdout: (t) => (verifyOut += t), stderr: (t) => (verifyOut += t) });
-    out(`   ${verifyOut.trim()}`);
-    expect(code === 0, "the hash chain verifies");
+    const code = await verifyCommand(["--archive", relative(io.cwd, archiveDir) || ".", "--checkpoints", join(archiveDir, "checkpoints.jsonl"), "--key", demoKey.publicKeyFile, "--export", period], { ...io, stdout: (t) => (verifyOut += t), stderr: (t) => (verifyOut += t) });
+    for (const line of verifyOut.trim().split("\n")) out(`   ${line}`);
+    expect(code === 0, "the chain, every signed checkpoint and every attestation verify with the public key, and the export's files recompute from the records");
   } catch (error) {
     step.problems.push(`crashed: ${(error as Error).stack ?? String(error)}`);
     out(`   ✘ ${(error as Error).stack ?? String(error)}`);
@@ -226,12 +251,12 @@ export const demoCommand: Command = async (args, io) => {
   out("");
   out(`${failed.length === 0 ? "✔" : "✘"} ${steps.length - failed.length}/${steps.length} steps behaved as expected in ${seconds} s · ${sandbox.deliveries.length} webhook deliveries · ${sandbox.requests.length} API requests`);
   for (const f of failed) out(`   ✘ ${f.title}: ${f.problems.join("; ")}`);
-  out(`   evidence: ${archiveDir}   (check it yourself: soc2-guard verify --archive ${archiveDir})`);
+  out(`   evidence: ${archiveDir}   (check it yourself: soc2-guard verify --archive ${archiveDir} --key ${demoKey.publicKeyFile})`);
   return failed.length === 0 ? 0 : 1;
 };
 
 /** The monthly export, when src/cli/export.ts provides it; else says so and skips. */
-async function runExport(io: CliIO, out: (t?: string) => void, expect: (ok: boolean, what: string) => void, archiveDir: string, sandbox: GitHubSandbox): Promise<void> {
+async function runExport(io: CliIO, out: (t?: string) => void, expect: (ok: boolean, what: string) => void, archiveDir: string, sandbox: GitHubSandbox, signingKey: string): Promise<void> {
   const specifier = "./export.js";
   type ExportModule = { exportCommand?: Command; makeExportCommand?: (deps?: { now?: () => Date }) => Command };
   const mod: ExportModule | null = await import(specifier).then((m: unknown) => m as ExportModule, () => null);
@@ -250,7 +275,7 @@ async function runExport(io: CliIO, out: (t?: string) => void, expect: (ok: bool
   let text = "";
   const code = await command(["--period", period, "--archive", relative(io.cwd, archiveDir) || ".", "--org", ORG, "--api-url", sandbox.apiUrl], {
     ...io,
-    env: { ...io.env, GITHUB_TOKEN: token, GITHUB_API_URL: sandbox.apiUrl },
+    env: { ...io.env, GITHUB_TOKEN: token, GITHUB_API_URL: sandbox.apiUrl, SOC2_GUARD_SIGNING_KEY: signingKey, SOC2_GUARD_FINGERPRINT_KEY: io.env.SOC2_GUARD_FINGERPRINT_KEY ?? "0f".repeat(32) },
     stdout: (t: string) => (text += t),
     stderr: (t: string) => (text += t),
   });

@@ -101,12 +101,14 @@ export function makeVerifyCommand(clientFor: (token: string, apiUrl?: string) =>
         return 1;
       }
       io.stdout(`key ${formatFingerprint(key.keyId)}\n`);
-      const result = verifyArchive({ lines: loaded.lines, head: loaded.head, checkpoints: loaded.checkpoints, attestations: loaded.attestations, publicKey: key.publicKey, archive: loaded.archive, appLogins: loaded.appLogins });
+      // A copy of the export issue carries the period's checkpoint too (it has no author to check, like a file).
+      const issueFlag = stringFlag(parsed, "issue");
+      const issue = issueFlag ? [{ location: issueFlag, author: null, text: readFileSync(resolve(io.cwd, issueFlag), "utf8") }] : undefined;
+      const checkpoints = issue && !loaded.appLogins ? [...loaded.checkpoints, ...issue] : loaded.checkpoints;
+      const result = verifyArchive({ lines: loaded.lines, head: loaded.head, checkpoints, attestations: loaded.attestations, publicKey: key.publicKey, archive: loaded.archive, appLogins: loaded.appLogins });
       io.stdout(describeVerification(result, loaded.where));
       let ok = result.ok;
       if (period) {
-        const issueFlag = stringFlag(parsed, "issue");
-        const issue = issueFlag ? [{ location: issueFlag, author: null, text: readFileSync(resolve(io.cwd, issueFlag), "utf8") }] : undefined;
         const exported = await verifyExportFiles({ period, files: loaded.exportFiles, lines: loaded.lines, publicKey: key.publicKey, archive: loaded.archive, appLogins: issue ? null : loaded.appLogins, ...(issue ? { statementTexts: issue } : {}) });
         io.stdout(describeExportVerification(exported));
         ok &&= exported.ok;

@@ -54,8 +54,9 @@ export interface RunningApp {
   webhookUrl: string;
   /** The environment the app was started with (as `probot run` would read it). */
   env: Record<string, string>;
-  /** The signing key's public half (SPKI PEM): what an auditor pins. */
+  /** The signing key's public half (SPKI PEM) and key id: what an auditor pins. */
   signingPublicKey: string;
+  signingKeyId: string;
   /** Anchors pending checkpoints now (the demo and tests, before verifying). */
   flushCheckpoints: () => Promise<void>;
   /** Waits for the queue to empty, then shuts down. */
@@ -160,6 +161,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     webhookUrl,
     env,
     signingPublicKey: publicPemOf(parseSigningKey(signingKey)),
+    signingKeyId: parseSigningKey(signingKey).keyId,
     flushCheckpoints: async () => {
       await server.handle.idle();
       await Promise.all((services?.checkpointPublishers() ?? []).map((p) => p.flush()));

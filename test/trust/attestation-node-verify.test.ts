@@ -60,3 +60,33 @@ describe("an attestation checked outside the project's code", () => {
     expect(projectPae("http://example.com/HelloWorld", Buffer.from("hello world")).toString()).toBe("DSSEv1 29 http://example.com/HelloWorld 11 hello world");
   });
 });
+
+describe("soc2-guard verify-attestation FILE --key PUB", () => {
+  it("prints what each envelope attests, and exits 1 naming the line that does not verify", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { verifyAttestationCommand } = await import("../../src/cli/verify-attestation.js");
+    const key = generateSigningKey();
+    const signer = new AppRecordSigner(key, "hmac-sha256:0011223344556677");
+    const record = signer.stamp(
+      buildDirectPushRecord({
+        push: { repository: "acme/api", ref: "refs/heads/main", before: "0".repeat(40), after: "b".repeat(40), forced: false, pusher: "olivia", commits: [] },
+        branchRules: null,
+        configHash: "c".repeat(64),
+        meta: { deliveryId: "d2", appVersion: "0.1.0", collectedAt: "2026-11-02T12:00:00.000Z" },
+      }),
+    );
+    const lines = signer.attest(sealAll([record], GENESIS));
+    const dir = mkdtempSync(join(tmpdir(), "soc2-guard-att-"));
+    writeFileSync(join(dir, "key.pub"), key.publicPem);
+    const forged = JSON.parse(lines[1]!);
+    forged.payload = Buffer.from(Buffer.from(forged.payload, "base64").toString("utf8").replace("FAILED", "PASSED")).toString("base64");
+    writeFileSync(join(dir, "02.jsonl"), `${lines[0]}\n${JSON.stringify(forged)}\n`);
+    const out: string[] = [];
+    const code = await verifyAttestationCommand(["02.jsonl", "--key", "key.pub"], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), readStdin: async () => "", env: {}, cwd: dir });
+    expect(out.join("")).toMatch(/✔ 02\.jsonl:1: signed by ed25519:[0-9a-f]{64}; subject https:\/\/github\.com\/acme\/api\/commit\/b{40} gitCommit b{40}; change review of acme\/api@b{40}/);
+    expect(out.join("")).toMatch(/✘ 02\.jsonl:2: bad-signature/);
+    expect(code).toBe(1);
+  });
+});
