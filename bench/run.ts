@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, a table each, then one final line of JSON.
 import { benchPullRequest } from "./pull-request.js";
 import { benchSecrets } from "./secrets.js";
+import { benchPii } from "./pii.js";
 import { benchAudit } from "./audit.js";
 import { benchEvidence } from "./evidence.js";
 import { benchExport } from "./export.js";
@@ -19,6 +20,12 @@ console.table([
 ]);
 console.log(`corpus: ${secrets.corpus.hits}/${secrets.corpus.positives} positives found, ${secrets.corpus.falseOnClean} findings on ${secrets.corpus.negatives} clean samples; real code: ${secrets.realCode.findings} findings in ${secrets.realCode.megabytes} MB`);
 final.secrets = { recall: secrets.recall, precision: secrets.precision, falsePerMB: secrets.falsePerMB, mbPerSec: secrets.mbPerSec, secretlintMbPerSec: secrets.secretlintMbPerSec, secretlintRecall: secrets.secretlintRecall };
+
+const pii = benchPii();
+console.log("\nPersonal-data scanner (generated identifiers in context, near misses, real code):");
+console.table([{ recall: pii.recall, nearMissFlagged: pii.nearMissFlagged, falsePerMB: pii.falsePerMB, mbPerSec: pii.mbPerSec, secretsSlowdown: pii.secretsSlowdown }]);
+console.log(`corpus: ${pii.corpus.positives} positives, ${pii.corpus.nearMisses} near misses (missed: ${JSON.stringify(pii.corpus.missedByKind)}; near misses flagged: ${JSON.stringify(pii.corpus.flaggedNearMissByKind)}); real code: ${pii.realCode.findings} findings in ${pii.realCode.megabytes} MB`);
+final.pii = { recall: pii.recall, nearMissFlagged: pii.nearMissFlagged, falsePerMB: pii.falsePerMB, mbPerSec: pii.mbPerSec, secretsSlowdown: pii.secretsSlowdown };
 
 const evidence = await benchEvidence();
 console.log(`\nEvidence, burst of merges into the archive repository: ${JSON.stringify(evidence)}`);

@@ -1,16 +1,18 @@
-// `soc2-guard scan [--diff FILE|-] [PATH ...] [--format json|text]`: the PR scanner as a
-// pre-commit hook or CI step. Exit 1 with findings, 0 without, 2 on error.
+// `soc2-guard scan [--diff FILE|-] [PATH ...] [--format json|text] [--only secrets|pii]`: the
+// PR scanners (secrets and personal data, rule ids `pii.*`) as a pre-commit hook or CI step.
+// Exit 1 with findings, 0 without, 2 on error.
 
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
-import { SecretScanner, linesOfText, type ScanTarget } from "../secrets/scanner.js";
+import { SecretScanner, targetOfText, type ScanTarget } from "../secrets/scanner.js";
+import { PiiScanner } from "../privacy/scanner.js";
 import { builtinRules } from "../secrets/rules/index.js";
 import { parseUnifiedDiff } from "../secrets/diff.js";
 import { loadFingerprintKey } from "../secrets/fingerprint-key.js";
 
-const USAGE = "usage: soc2-guard scan [--diff FILE|-] [PATH ...] [--format json|text]\n";
+const USAGE = "usage: soc2-guard scan [--diff FILE|-] [PATH ...] [--format json|text] [--only secrets|pii]\n";
 const SKIP_DIRS = new Set([".git", "node_modules", "dist", ".soc2-guard"]);
 
 function filesUnder(path: string): string[] {
@@ -25,7 +27,8 @@ function filesUnder(path: string): string[] {
 export const scanCommand: Command = async (args, io) => {
   const parsed = parseArgs(args);
   const format = stringFlag(parsed, "format") ?? "text";
-  if (format !== "json" && format !== "text") {
+  const only = stringFlag(parsed, "only");
+  if ((format !== "json" && format !== "text") || (only !== undefined && only !== "secrets" && only !== "pii")) {
     io.stderr(USAGE);
     return 2;
   }
@@ -45,15 +48,23 @@ export const scanCommand: Command = async (args, io) => {
         const buffer = readFileSync(file);
         const shown = relative(io.cwd, file) || file;
         if (buffer.includes(0)) notScanned.push({ path: shown, reason: "binary file" });
-        else targets.push({ path: shown, lines: linesOfText(buffer.toString("utf8")) });
+        else targets.push(targetOfText(shown, buffer.toString("utf8")));
       }
     }
     if (diff === undefined && parsed.positionals.length === 0) {
       io.stderr(USAGE);
       return 2;
     }
-    const scanner = new SecretScanner(builtinRules, { key: loadFingerprintKey(io.env), limits: { maxBytes: 512 * 1024 * 1024, maxMillis: 10 * 60_000 } });
-    const result = scanner.scan(targets);
+    const key = loadFingerprintKey(io.env);
+    const limits = { maxBytes: 512 * 1024 * 1024, maxMillis: 10 * 60_000 };
+    const empty = { findings: [], notScanned: [], linesScanned: 0 };
+    const secrets = only === "pii" ? empty : new SecretScanner(builtinRules, { key, limits }).scan(targets);
+    const pii = only === "secrets" ? empty : new PiiScanner({ key, limits }).scan(targets);
+    const result = {
+      findings: [...secrets.findings, ...pii.findings].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column),
+      notScanned: [...secrets.notScanned, ...pii.notScanned.filter((n) => !secrets.notScanned.some((s) => s.path === n.path && s.reason === n.reason))],
+      linesScanned: Math.max(secrets.linesScanned, pii.linesScanned),
+    };
     const findings = result.findings.filter((f) => !f.suppressed);
     if (format === "json") {
       io.stdout(`${JSON.stringify(findings.map((f) => ({ path: f.path, line: f.line, column: f.column, rule: f.rule, fingerprint: f.fingerprint, preview: f.preview })), null, 2)}\n`);

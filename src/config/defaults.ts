@@ -33,6 +33,7 @@ export function safeDefaults(): Config {
       },
       "secrets.diff": { mode: "enforce", ignorePaths: [], rules: [] },
       "secrets.repository": { mode: "advisory" },
+      "privacy.pii": { mode: "advisory", bulkThreshold: 20, allow: [], allowDomains: [], ignorePaths: [] },
       "change.ticket": { mode: "advisory", patterns: ["[A-Z][A-Z0-9]+-\\d+", "#\\d+", "https?://\\S+/(?:browse|issues?|tickets?)/\\S+"] },
     },
     exceptions: { label: "emergency-change", allowed: [], reviewWithinHours: 48 },

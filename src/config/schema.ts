@@ -88,6 +88,17 @@ const controls = {
       additionalProperties: false,
       properties: { mode, patterns: stringList },
     },
+    "privacy.pii": {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        mode,
+        bulkThreshold: { type: "integer", minimum: 2, maximum: 100000, description: "distinct real-looking e-mail addresses / phone numbers that make a data file bulk personal data" },
+        allow: { ...stringList, description: "test values (as written) or their fingerprints that are never findings" },
+        allowDomains: { ...stringList, description: "e-mail domains of your own test data" },
+        ignorePaths: stringList,
+      },
+    },
   },
 };
 

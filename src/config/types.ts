@@ -64,6 +64,17 @@ export interface ChangeTicketConfig {
   patterns: string[];
 }
 
+export interface PrivacyPiiConfig {
+  mode: Mode;
+  /** Distinct real-looking e-mail addresses and phone numbers that make a data file bulk personal data. */
+  bulkThreshold: number;
+  /** Known test values (as written, or their fingerprints) that are never findings. */
+  allow: string[];
+  /** The organisation's own test e-mail domains. */
+  allowDomains: string[];
+  ignorePaths: string[];
+}
+
 export interface ControlsConfig {
   "review.approval": ReviewApprovalConfig;
   "ci.passing": CiPassingConfig;
@@ -71,6 +82,7 @@ export interface ControlsConfig {
   "secrets.diff": SecretsDiffConfig;
   "secrets.repository": SecretsRepositoryConfig;
   "change.ticket": ChangeTicketConfig;
+  "privacy.pii": PrivacyPiiConfig;
 }
 
 export interface ExceptionsConfig {

@@ -7,5 +7,6 @@ import { branchProtection } from "./branch-protection.js";
 import { changeTicket } from "./change-ticket.js";
 import { secretsDiff } from "./secrets-diff.js";
 import { secretsRepository } from "./secrets-repository.js";
+import { privacyPii } from "./privacy-pii.js";
 
-export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, secretsDiff, secretsRepository, changeTicket];
+export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, secretsDiff, secretsRepository, changeTicket, privacyPii];

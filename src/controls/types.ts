@@ -7,7 +7,8 @@ export type ControlId =
   | "branch.protection"
   | "secrets.diff"
   | "secrets.repository"
-  | "change.ticket";
+  | "change.ticket"
+  | "privacy.pii";
 
 /** pass ✅, fail ❌, pending ⏳ (waiting on something that has not reported), skipped ➖ (off or cannot be evaluated, with a reason). */
 export type Status = "pass" | "fail" | "pending" | "skipped";

@@ -72,6 +72,12 @@ export const recordSchema = {
       required: ["findings", "suppressed", "notScanned"],
       properties: { findings: { type: "array", items: secretRef }, suppressed: { type: "array", items: secretRef }, notScanned: { type: "array", items: { type: "object", required: ["path", "reason"], properties: { path: str, reason: str } } } },
     },
+    pii: {
+      type: "object",
+      additionalProperties: false,
+      required: ["findings", "suppressed", "notScanned"],
+      properties: { findings: { type: "array", items: secretRef }, suppressed: { type: "array", items: secretRef }, notScanned: { type: "array", items: { type: "object", required: ["path", "reason"], properties: { path: str, reason: str } } } },
+    },
     exception: {
       oneOf: [
         { type: "null" },

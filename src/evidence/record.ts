@@ -78,6 +78,8 @@ export interface EvidenceRecord {
   branchRulesHash: string;
   branchRuleSources: string[];
   secrets: SecretEvidence;
+  /** privacy.pii findings as fingerprints; absent when the control did not run (off, or records from before it). */
+  pii?: SecretEvidence;
   exception: RecordException | null;
   controls: Array<{ id: string; mode: string; status: string; reason: string }>;
   configHash: string;
@@ -138,6 +140,7 @@ export function buildPullRequestRecord(input: {
   const review = results.find((r) => r.id === "review.approval");
   const ci = results.find((r) => r.id === "ci.passing");
   const secrets = results.find((r) => r.id === "secrets.diff");
+  const pii = results.find((r) => r.id === "privacy.pii")?.details as Partial<SecretEvidence> | undefined;
   const assessments = ((review?.details as { approvals?: ApprovalAssessment[] } | undefined)?.approvals ?? []);
   const approvals: RecordApproval[] = assessments.map((a) => ({
     login: a.login,
@@ -182,6 +185,7 @@ export function buildPullRequestRecord(input: {
     branchRulesHash: branchRulesHash(facts.branchRules),
     branchRuleSources: facts.branchRules.sources.map((s) => `${s.level} ${s.kind} "${s.name}" (${s.enforcement})`),
     secrets: { findings: secretDetails.findings ?? [], suppressed: secretDetails.suppressed ?? [], notScanned: secretDetails.notScanned ?? [] },
+    ...(pii ? { pii: { findings: pii.findings ?? [], suppressed: pii.suppressed ?? [], notScanned: pii.notScanned ?? [] } } : {}),
     exception: input.exception.requested
       ? {
           type: "emergency-change",

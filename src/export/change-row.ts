@@ -23,6 +23,8 @@ export interface ChangeRow {
   mergedAt: string;
   exception: ExceptionKind | null;
   secretFindings: number;
+  /** privacy.pii findings (0 for records from before the control, which carry none). */
+  piiFindings: number;
   collectedLate: boolean;
   recordId: string;
   recordHash: string;
@@ -44,6 +46,7 @@ export const CHANGES_HEADER = [
   "merged_at",
   "exception",
   "secret_findings",
+  "pii_findings",
   "collected_late",
   "record_id",
   "record_hash",
@@ -92,6 +95,7 @@ export function changeRow(record: SealedRecord, pushCommittedAt?: string): Chang
     mergedAt: landedAt(record, pushCommittedAt),
     exception: exceptionKind(record),
     secretFindings: record.secrets.findings.length,
+    piiFindings: record.pii?.findings.length ?? 0,
     collectedLate: record.collectedLate,
     recordId: record.id,
     recordHash: record.hash,
@@ -115,6 +119,7 @@ export function changeCsvValues(row: ChangeRow): CsvValue[] {
     row.mergedAt,
     row.exception ?? "",
     row.secretFindings,
+    row.piiFindings,
     row.collectedLate,
     row.recordId,
     row.recordHash,

@@ -44,7 +44,7 @@ const link = (text: string, url: string | null): string => (url ? `[${cell(text)
 function headline(s: ExportSummary): string {
   const t = s.totals;
   const exceptions = Object.values(s.exceptionsByType).reduce((a, b) => a + b, 0);
-  return `**${t.changes} change${t.changes === 1 ? "" : "s"}** in ${Object.values(s.repositories).filter((r) => r.changes > 0).length} repositories · **${t.percentIndependentApproval}%** with independent approval · **${t.percentCiPassed}%** with passing CI · **${t.exceptionsOpen} exception${t.exceptionsOpen === 1 ? "" : "s"} open** (${exceptions} in total)`;
+  return `**${t.changes} change${t.changes === 1 ? "" : "s"}** in ${Object.values(s.repositories).filter((r) => r.changes > 0).length} repositories · **${t.percentIndependentApproval}%** with independent approval · **${t.percentCiPassed}%** with passing CI · **${t.exceptionsOpen} exception${t.exceptionsOpen === 1 ? "" : "s"} open** (${exceptions} in total) · ${t.secretFindings} secret finding${t.secretFindings === 1 ? "" : "s"} · ${t.piiFindings ?? 0} personal-data finding${t.piiFindings === 1 ? "" : "s"}`;
 }
 
 function repositoryTable(s: ExportSummary): string[] {

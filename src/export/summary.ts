@@ -45,7 +45,7 @@ export interface ExportSummary {
     membership: string;
     shardsRead: string[];
   };
-  totals: RepositoryTotals & { exceptionsOpen: number; secretFindings: number; percentIndependentApproval: number; percentCiPassed: number };
+  totals: RepositoryTotals & { exceptionsOpen: number; secretFindings: number; piiFindings: number; percentIndependentApproval: number; percentCiPassed: number };
   exceptionsByType: Record<string, number>;
   controls: Record<string, Record<string, number>>;
   repositories: Record<string, RepositoryTotals>;
@@ -107,6 +107,7 @@ export function buildSummary(input: {
       ...totals,
       exceptionsOpen: input.exceptions.filter((e) => isOpen(e.reviewStatus)).length,
       secretFindings: selected.changes.reduce((n, r) => n + r.secretFindings, 0),
+      piiFindings: selected.changes.reduce((n, r) => n + r.piiFindings, 0),
       percentIndependentApproval: percent(totals.independentApproval, totals.changes),
       percentCiPassed: percent(totals.ciPassed, totals.changes),
     },

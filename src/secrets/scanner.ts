@@ -16,6 +16,8 @@ import { fingerprint, maskedPreview } from "./redaction.js";
 export interface ScanTarget {
   path: string;
   lines: AddedLine[];
+  /** The same lines joined with "\n", when the caller has them as one text (a whole file): lets a scanner prefilter the file in one pass. */
+  text?: string;
 }
 
 export interface SecretFinding {
@@ -261,6 +263,13 @@ export class SecretScanner {
       }
     }
   }
+}
+
+/** A whole file as a scan target, its text kept for one-pass prefilters (not when CRLF line ends make offsets differ). */
+export function targetOfText(path: string, text: string): ScanTarget {
+  const lines = linesOfText(text);
+  if (text.includes("\r")) return { path, lines };
+  return { path, lines, text: text.endsWith("\n") ? text.slice(0, -1) : text };
 }
 
 /** Every line of a whole file, for `soc2-guard scan PATH`. */

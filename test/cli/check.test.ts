@@ -42,7 +42,7 @@ describe("soc2-guard check", () => {
     expect(code).toBe(0);
     const json = JSON.parse(io.out.join(""));
     expect(json.conclusion).toBe("success");
-    expect(json.results.map((r: { id: string }) => r.id)).toEqual(["review.approval", "ci.passing", "branch.protection", "secrets.diff", "secrets.repository", "change.ticket"]);
+    expect(json.results.map((r: { id: string }) => r.id)).toEqual(["review.approval", "ci.passing", "branch.protection", "secrets.diff", "secrets.repository", "change.ticket", "privacy.pii"]);
   });
 
   it("explains what it needs when the token or reference is missing", async () => {

@@ -17,7 +17,7 @@ describe("verdict", () => {
     expect(v.status).toBe("completed");
     expect(v.summary).toContain("| ✅ | `review.approval` | enforce |");
     expect(v.summary).toContain("evaluation `ev-1`");
-    expect(v.summary.match(/^\| [✅❌⏳➖⚠️]+ \| `/gmu)).toHaveLength(6);
+    expect(v.summary.match(/^\| [✅❌⏳➖⚠️]+ \| `/gmu)).toHaveLength(7);
   });
 
   it("fails when an enforced control fails, with the fix in the row", () => {

@@ -82,7 +82,7 @@ describe("evidence record on merge", () => {
       collectedLate: false,
       prev: "0".repeat(64),
     });
-    expect(record.controls.map((c) => c.id)).toEqual(["review.approval", "ci.passing", "branch.protection", "secrets.diff", "secrets.repository", "change.ticket"]);
+    expect(record.controls.map((c) => c.id)).toEqual(["review.approval", "ci.passing", "branch.protection", "secrets.diff", "secrets.repository", "change.ticket", "privacy.pii"]);
     expect(record.branchRulesHash).toMatch(/^[0-9a-f]{64}$/);
     expect(record.configHash).toMatch(/^[0-9a-f]{64}$/);
     expect(record.deliveryId).toMatch(/^delivery-/);

@@ -131,7 +131,7 @@ describe("export of the fixture month", () => {
   it("writes changes.csv field by field, titles escaped and neutralised", async () => {
     const { exported, selected } = await fixtureExport();
     const rows = parseCsv(exported.files.get("exports/2026-11/changes.csv")!);
-    expect(rows[0]).toEqual(["repository", "kind", "change", "title", "ticket", "author", "approvers", "approved_before_merge", "independent_approval", "ci_passed", "merged_by", "merged_at", "exception", "secret_findings", "collected_late", "record_id", "record_hash", "link"]);
+    expect(rows[0]).toEqual(["repository", "kind", "change", "title", "ticket", "author", "approvers", "approved_before_merge", "independent_approval", "ci_passed", "merged_by", "merged_at", "exception", "secret_findings", "pii_findings", "collected_late", "record_id", "record_hash", "link"]);
     expect(rows).toHaveLength(7);
     const api11 = selected.changes[0]!;
     expect(rows[1]).toEqual([
@@ -149,6 +149,7 @@ describe("export of the fixture month", () => {
       "2026-11-03T10:00:00.000Z",
       "",
       "0",
+      "0",
       "false",
       api11.recordId,
       api11.recordHash,
@@ -157,9 +158,9 @@ describe("export of the fixture month", () => {
     expect(rows[2]!.slice(2, 13)).toEqual(["#12", "Emergency: roll back payments", "", "carol", "", "false", "false", "false", "carol", "2026-11-10T08:00:00.000Z", "emergency-change"]);
     expect(rows[3]!.slice(2, 13)).toEqual(["#5", "Update footer", "", "erin", "", "false", "false", "false", "erin", "2026-11-15T12:00:00.000Z", "unapproved-merge"]);
     expect(rows[4]!.slice(1, 13)).toEqual(["direct-push", "push ddddddd", "'+hotfix: bump cache TTL", "", "dave", "", "false", "false", "false", "dave", "2026-11-20T09:30:00.000Z", "direct-push"]);
-    expect(rows[4]![17]).toBe(`https://github.com/acme/web/compare/${"9".repeat(40)}...${"d".repeat(40)}`);
+    expect(rows[4]![18]).toBe(`https://github.com/acme/web/compare/${"9".repeat(40)}...${"d".repeat(40)}`);
     expect(rows[5]![6]).toBe("alice frank");
-    expect(rows[6]!.slice(2, 3).concat(rows[6]![14]!)).toEqual(["#14", "true"]);
+    expect(rows[6]!.slice(2, 3).concat(rows[6]![15]!)).toEqual(["#14", "true"]);
   });
 
   it("writes exceptions.csv with review status against the due time", async () => {
@@ -204,6 +205,7 @@ describe("export of the fixture month", () => {
       collectedLate: 1,
       exceptionsOpen: 2,
       secretFindings: 0,
+      piiFindings: 0,
       percentIndependentApproval: 50,
       percentCiPassed: 50,
     });
@@ -241,7 +243,7 @@ describe("edge months", () => {
     const { dir } = await fixtureArchive(fixtureRecords().slice(0, 1));
     const selected = selectPeriod(readArchiveDirectory(dir).lines, { period: exportPeriod("2026-11")! });
     const exported = buildExportFiles({ organization: "acme", selected, reconciliation: { ran: true, population: 0, records: 0, addedLate: 0, missing: [] }, access: null, reviewStates: new Map(), now: "2026-12-01T02:00:00Z", archive: "dir", repositories: [], excludedRepositories: [], shardsRead: [] });
-    expect(exported.files.get("exports/2026-11/changes.csv")).toBe("repository,kind,change,title,ticket,author,approvers,approved_before_merge,independent_approval,ci_passed,merged_by,merged_at,exception,secret_findings,collected_late,record_id,record_hash,link\r\n");
+    expect(exported.files.get("exports/2026-11/changes.csv")).toBe("repository,kind,change,title,ticket,author,approvers,approved_before_merge,independent_approval,ci_passed,merged_by,merged_at,exception,secret_findings,pii_findings,collected_late,record_id,record_hash,link\r\n");
     expect(exported.summary.totals.changes).toBe(0);
     expect(exported.summary.ledger.seal).toBeNull();
     const issue = buildExportIssue({ exported, fileLinks: {}, verifyArgs: "--archive dir" });

@@ -138,7 +138,7 @@ describe("export against the archive repository", () => {
     const changes = files.get("exports/2026-11/changes.csv")!;
     expect(changes).toContain("acme/api,pull-request,#15,Lost webhook,");
     // Backfilled weeks later, it is dated when it landed on the branch, not when it was collected.
-    expect(changes).toContain(`acme/web,direct-push,push 7777777,change 7777,,erin,,false,false,false,erin,2026-11-25T18:00:00.000Z,direct-push,0,true,`);
+    expect(changes).toContain(`acme/web,direct-push,push 7777777,change 7777,,erin,,false,false,false,erin,2026-11-25T18:00:00.000Z,direct-push,0,0,true,`);
     expect(files.get("exports/2026-11/access-review.csv")).toBe(
       [
         "repository,principal,type,permission,via,outside_collaborator,org_requires_2fa",
