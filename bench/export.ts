@@ -115,7 +115,7 @@ export async function benchExport(): Promise<ExportBench> {
       gh,
       archive: new GitHubRepositoryArchive(gh, { owner: "acme", repo: fake.archiveName, branch: "main", now: () => now }),
       location: { kind: "repository", owner: "acme", repo: fake.archiveName, branch: "main" },
-      issues: new GitHubIssueSink(gh, "acme", fake.archiveName),
+      issues: new GitHubIssueSink(gh, "acme", fake.archiveName, async () => "soc2-guard[bot]"),
       now: () => now,
       log: { info: () => undefined, warn: () => undefined },
     },

@@ -10,7 +10,7 @@ import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
 import { checkEventOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
-import { recordMergedPullRequest, recordPush } from "./triggers/record-evidence.js";
+import { drainEvidence, recordMergedPullRequest, recordPush, resumeEvidence } from "./triggers/record-evidence.js";
 import { runAudit } from "./triggers/audit.js";
 import { isOwnChange } from "./audit/own-change.js";
 import { visibilityChange } from "./audit/visibility-change.js";
@@ -84,6 +84,8 @@ export function createApp(options: AppOptions = {}) {
     const metrics = new RuntimeMetrics(background);
     const metricsCounter = metrics.requestCounter();
     const router = new EventRouter<Context>();
+    // Evidence intents a previous process kept (webhook facts not yet turned into records).
+    if (background) resumeEvidence(services, app.log, async (id) => (await app.auth(id ?? undefined)) as unknown as GitHubClient);
 
     /** Wraps a handler: per-event request counting, payload validation, logs with the delivery id. */
     const handle =
@@ -123,14 +125,14 @@ export function createApp(options: AppOptions = {}) {
       handle("pull_request.closed", async (gh, log, context) => {
         const pr = pullRequestOf(context.payload);
         if (!pr.merged) return;
-        await recordMergedPullRequest(gh, log, services, pr, context.id);
+        await recordMergedPullRequest(gh, log, services, pr, context.id, installationIdOf(context.payload));
       }),
     );
 
     on(
       "push",
       handle("push", async (gh, log, context) => {
-        await recordPush(gh, log, services, pushOf(context.payload), context.id);
+        await recordPush(gh, log, services, pushOf(context.payload), context.id, installationIdOf(context.payload));
       }),
     );
 
@@ -237,7 +239,7 @@ export function createApp(options: AppOptions = {}) {
         const org = orgOf(context.payload);
         if (!org) throw new UnexpectedPayload("no organization in the payload");
         log.info({ account: repoOrAccount(context.payload) }, "auditing the organization");
-        await runAudit(gh, log, services, { org, allowFix: !(await ownChange(context.payload)) });
+        await runAudit(gh, log, services, { org, allowFix: !(await ownChange(context.payload)), deliveryId: context.id });
       }),
     );
 
@@ -247,7 +249,7 @@ export function createApp(options: AppOptions = {}) {
         const repo = repoOf(context.payload);
         const change = visibilityChange(context.payload as never, services.now().toISOString());
         if (change) log.warn({ change }, "repository visibility changed (confidentiality)");
-        await runAudit(gh, log, services, { org: repo.owner, repo: repo.repo, allowFix: !(await ownChange(context.payload)) });
+        await runAudit(gh, log, services, { org: repo.owner, repo: repo.repo, allowFix: !(await ownChange(context.payload)), deliveryId: context.id });
       }),
     );
 
@@ -394,7 +396,8 @@ export function createApp(options: AppOptions = {}) {
       shutdown: async (graceMs) => {
         draining = true;
         await runtime.schedules.stop();
-        await runtime.queue.drain(graceMs);
+        // The evidence path finishes what it is collecting in the same grace; the rest stays in its spool.
+        await Promise.all([runtime.queue.drain(graceMs), drainEvidence(services, graceMs)]);
         await runtime.close();
       },
     };
@@ -433,6 +436,11 @@ function repoOrAccount(payload: unknown): string {
   } catch {
     return String((payload as { installation?: { account?: { login?: string } } }).installation?.account?.login ?? "unknown");
   }
+}
+
+function installationIdOf(payload: unknown): number | null {
+  const id = (payload as { installation?: { id?: unknown } }).installation?.id;
+  return typeof id === "number" ? id : null;
 }
 
 function memo<T>(fn: () => Promise<T>): () => Promise<T> {

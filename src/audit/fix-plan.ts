@@ -53,11 +53,12 @@ export function planFixes(facts: RepositoryAuditFacts, results: PolicyResult[], 
             required_approving_review_count: approvals,
             require_last_push_approval: current.requireLastPushApproval,
           },
+          // Laid over the current protection when applied (classic-protection-merge.ts): existing push restrictions are kept.
           restrictions: null,
           allow_force_pushes: bar.requireNoForcePush ? false : !current.blockForcePushes,
           allow_deletions: bar.requireNoDeletion ? false : !current.blockDeletions,
         },
-        description: `Replace classic protection on ${facts.repo.defaultBranch}: ${approvals} approval(s), stale approvals dismissed, checks ${checks.join(", ") || "none"}, administrators included (replaces any push restrictions)`,
+        description: `Replace classic protection on ${facts.repo.defaultBranch}: ${approvals} approval(s), stale approvals dismissed, checks ${checks.join(", ") || "none"}, administrators included; push restrictions and other settings kept as they are`,
       });
     } else {
       const rules: Array<Record<string, unknown>> = [

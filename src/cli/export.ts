@@ -13,7 +13,7 @@ import type { EvidenceArchive } from "../evidence/archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
 import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
 import { GitHubRepositoryArchive } from "../github/archive-repository.js";
-import { GitHubIssueSink } from "../github/evidence-issues.js";
+import { GitHubIssueSink, tokenUserLogin } from "../github/evidence-issues.js";
 import { runMonthlyExport, type ArchiveLocation, type MonthlyExportDeps } from "../github/export-run.js";
 import type { Backfill } from "../github/export-reconcile.js";
 import { loadConfig } from "../github/config-loader.js";
@@ -73,7 +73,7 @@ export function makeExportCommand(overrides: Partial<ExportCommandDeps> = {}): C
         const branch = stringFlag(parsed, "branch") ?? "main";
         location = { kind: "repository", owner, repo, branch };
         archive = new GitHubRepositoryArchive(gh!, { owner, repo, branch, now: deps.now, ...(signer ? { signer } : {}) });
-        issues = new GitHubIssueSink(gh!, owner, repo);
+        issues = new GitHubIssueSink(gh!, owner, repo, tokenUserLogin(gh!));
         org = owner;
       }
       const log = { info: () => undefined, warn: (m: string) => io.stderr(`${m}\n`) };

@@ -8,6 +8,7 @@ import type { EvidenceRecord } from "./record.js";
 import { GENESIS, HEAD_FILE, sealAll, serialiseRecord, shardPath, type LedgerHead } from "./ledger.js";
 import type { StoredLine } from "./verify.js";
 import { attestationPathFor } from "../trust/attestation.js";
+import { idsInChain } from "./chain-ids.js";
 
 function listShards(root: string, tree: "records" | "attestations" = "records"): string[] {
   const dir = join(root, tree);
@@ -63,7 +64,8 @@ export class LocalDirectoryArchive implements EvidenceArchive {
 
   private loadIds(): Set<string> {
     if (!this.ids) {
-      this.ids = new Set(readArchiveDirectory(this.root).lines.map((l) => (JSON.parse(l.text) as { id: string }).id));
+      // In the chain, re-hashed and linked: a line someone added by hand does not count.
+      this.ids = idsInChain(readArchiveDirectory(this.root).lines);
     }
     return this.ids;
   }

@@ -1,12 +1,14 @@
-// Records that could not be archived yet (archive missing, no permission, GitHub down)
-// wait here — on disk, so a restart loses nothing — and are written first on the next
-// append or retry. Nothing is dropped.
+// Records that could not be archived yet (archive missing, no permission, GitHub down, a
+// record GitHub refused) wait here — one file per record on disk (spool-directory.ts), so
+// a restart loses nothing — and are written first on the next append or retry. Retries
+// back off to a cap and never stop while something waits. When the archive itself is
+// unreachable the whole batch waits; when a batch is refused for another reason, each
+// record is tried alone, so one bad record never blocks the others. Nothing is dropped.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
-import { dirname } from "node:path";
 import type { AppendResult, EvidenceArchive } from "./archive.js";
 import { ArchiveUnavailableError } from "./archive.js";
 import type { EvidenceRecord } from "./record.js";
+import { backoffMs, SpoolDirectory, type SpoolEntry, type SpoolLog } from "./spool-directory.js";
 
 export interface SpooledAppendResult extends AppendResult {
   /** Records kept for a later retry, with the reason they could not be written now. */
@@ -14,113 +16,191 @@ export interface SpooledAppendResult extends AppendResult {
   problem: string | null;
 }
 
+export interface SpoolOptions {
+  now?: () => Date;
+  log?: SpoolLog;
+  /** First retry delay and the cap the backoff grows to. */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+}
+
+/** What waits, for `/readyz` and the waiting-records issue. */
+export interface SpoolHealth {
+  pending: number;
+  /** When the longest-waiting record was first kept. */
+  oldestSince: string | null;
+  lastProblem: string | null;
+}
+
 export class SpoolingArchive implements EvidenceArchive {
-  private pending: EvidenceRecord[];
+  private readonly memory = new Map<string, SpoolEntry<EvidenceRecord>>();
+  private readonly spool: SpoolDirectory<EvidenceRecord> | null;
   /** Ids an append is writing now: kept in the spool, not sent twice. */
   private readonly inFlight = new Set<string>();
   /** The writes in flight, so an append whose records they carry can wait for them. */
   private readonly writing = new Set<Promise<SpooledAppendResult>>();
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAttempt = 0;
+  private lastProblem: string | null = null;
+  private stopped = false;
+  private readonly now: () => Date;
 
   constructor(
     private readonly inner: EvidenceArchive,
-    private readonly spoolFile: string | null,
+    /** A directory (one file per record); null keeps records in memory only. */
+    spoolDir: string | null,
+    private readonly options: SpoolOptions = {},
   ) {
-    this.pending = spoolFile && existsSync(spoolFile) ? readFileSync(spoolFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as EvidenceRecord) : [];
+    this.now = options.now ?? (() => new Date());
+    this.spool = spoolDir ? new SpoolDirectory<EvidenceRecord>(spoolDir, options.log) : null;
   }
 
   get description(): string {
     return this.inner.description;
   }
 
+  private entries(): Array<SpoolEntry<EvidenceRecord>> {
+    return this.spool ? this.spool.list() : [...this.memory.values()];
+  }
+
+  private store(entry: SpoolEntry<EvidenceRecord>): void {
+    if (this.spool) this.spool.put(entry);
+    else this.memory.set(entry.id, entry);
+  }
+
+  private drop(id: string): void {
+    if (this.spool) this.spool.remove(id);
+    else this.memory.delete(id);
+  }
+
+  private isKept(id: string): boolean {
+    return this.spool ? this.spool.has(id) : this.memory.has(id);
+  }
+
   get pendingCount(): number {
-    return this.pending.length;
+    return this.entries().length;
+  }
+
+  health(): SpoolHealth {
+    const entries = this.entries();
+    return { pending: entries.length, oldestSince: entries[0]?.since ?? null, lastProblem: entries.length > 0 ? (this.lastProblem ?? entries.find((e) => e.lastProblem)?.lastProblem ?? null) : null };
   }
 
   has(id: string): Promise<boolean> {
-    return this.pending.some((r) => r.id === id) ? Promise.resolve(true) : this.inner.has(id);
+    return this.isKept(id) ? Promise.resolve(true) : this.inner.has(id);
   }
 
   read() {
     return this.inner.read();
   }
 
-  private persist(): void {
-    if (!this.spoolFile) return;
-    mkdirSync(dirname(this.spoolFile), { recursive: true });
-    writeFileSync(`${this.spoolFile}.tmp`, this.pending.map((r) => `${JSON.stringify(r)}\n`).join(""));
-    renameSync(`${this.spoolFile}.tmp`, this.spoolFile);
-  }
-
   async append(records: EvidenceRecord[]): Promise<SpooledAppendResult> {
-    // Waiting records go first, except those another append is writing right now.
-    const batch = [...this.pending.filter((p) => !this.inFlight.has(p.id)), ...records.filter((r) => !this.pending.some((p) => p.id === r.id))];
+    // Spool first: a crash or a concurrent failure while the write is in flight loses nothing.
+    const at = this.now().toISOString();
+    for (const r of records) if (!this.isKept(r.id)) this.store({ id: r.id, value: r, since: at, attempts: 0, lastProblem: null, notBefore: null });
+    // Waiting records go first, except those another append is writing right now or that wait out their own backoff.
+    const asked = new Set(records.map((r) => r.id));
+    const batch = this.entries().filter((e) => !this.inFlight.has(e.id) && (asked.has(e.id) || e.notBefore === null || e.notBefore <= at));
     if (batch.length === 0) {
       // Everything asked for is being written by another append: its outcome is ours.
       const outcomes = await Promise.all([...this.writing]);
       const failed = outcomes.find((o) => o.problem !== null);
-      return { written: [], duplicates: records.map((r) => r.id), spooled: failed ? this.pending.length : 0, problem: failed?.problem ?? null };
+      return { written: [], duplicates: records.map((r) => r.id), spooled: failed ? this.pendingCount : 0, problem: failed?.problem ?? null };
     }
-    // Spool first: a crash or a concurrent failure while the write is in flight loses nothing.
-    this.keep(batch);
-    for (const r of batch) this.inFlight.add(r.id);
+    for (const e of batch) this.inFlight.add(e.id);
     const write = this.write(batch);
     this.writing.add(write);
     try {
       return await write;
     } finally {
       this.writing.delete(write);
-      for (const r of batch) this.inFlight.delete(r.id);
+      for (const e of batch) this.inFlight.delete(e.id);
     }
   }
 
-  private async write(batch: EvidenceRecord[]): Promise<SpooledAppendResult> {
-    try {
-      const result = await this.inner.append(batch);
-      // Only what this write settled leaves the spool; records another append spooled meanwhile stay.
-      const settled = new Set(batch.map((r) => r.id));
-      this.pending = this.pending.filter((p) => !settled.has(p.id));
-      this.persist();
+  private async write(batch: Array<SpoolEntry<EvidenceRecord>>): Promise<SpooledAppendResult> {
+    const outcome = await this.tryWrite(batch);
+    if (outcome.problem === null) {
       this.retryAttempt = 0;
-      if (this.pending.length > 0) this.scheduleRetry();
-      return { ...result, spooled: 0, problem: null };
+      this.lastProblem = null;
+    } else this.lastProblem = outcome.problem;
+    if (this.pendingCount > 0) this.scheduleRetry();
+    return { ...outcome, spooled: outcome.problem === null ? 0 : this.pendingCount };
+  }
+
+  private async tryWrite(batch: Array<SpoolEntry<EvidenceRecord>>): Promise<Omit<SpooledAppendResult, "spooled">> {
+    try {
+      const result = await this.inner.append(batch.map((e) => e.value));
+      // Only what this write settled leaves the spool; records another append spooled meanwhile stay.
+      for (const e of batch) this.drop(e.id);
+      return { ...result, problem: null };
     } catch (error) {
-      if (!isRetryable(error)) throw error;
-      this.scheduleRetry();
-      return { written: [], duplicates: [], spooled: this.pending.length, problem: (error as Error).message };
+      const problem = (error as Error).message?.split("\n")[0] ?? String(error);
+      if (isArchiveDown(error) || batch.length === 1) {
+        for (const e of batch) this.keepFailed(e, problem, batch.length === 1 && !isArchiveDown(error));
+        return { written: [], duplicates: [], problem };
+      }
+      // Refused for another reason: find the record(s) at fault by writing each alone.
+      const result: Omit<SpooledAppendResult, "spooled"> = { written: [], duplicates: [], problem: null };
+      for (const e of batch) {
+        const one = await this.tryWrite([e]);
+        result.written.push(...one.written);
+        result.duplicates.push(...one.duplicates);
+        result.problem ??= one.problem;
+      }
+      return result;
     }
   }
 
-  /** A failed write is tried again by itself, backing off, so the last merge of a burst is not left waiting for the next one. */
+  /** Keeps a failed record; a record refused on its own backs off on its own. */
+  private keepFailed(entry: SpoolEntry<EvidenceRecord>, problem: string, refusedAlone: boolean): void {
+    const attempts = entry.attempts + 1;
+    const delay = backoffMs(attempts, this.options.retryBaseMs ?? 1_000, this.options.retryCapMs ?? 300_000);
+    this.store({ ...entry, attempts, lastProblem: problem, notBefore: refusedAlone ? new Date(this.now().getTime() + delay).toISOString() : null });
+  }
+
+  /** A failed write is tried again by itself, backing off to the cap, for as long as records wait. */
   private scheduleRetry(): void {
-    if (this.retryTimer || this.retryAttempt >= RETRY_DELAYS_MS.length) return;
-    const delay = RETRY_DELAYS_MS[this.retryAttempt++]!;
+    if (this.retryTimer || this.stopped) return;
+    const delay = backoffMs(++this.retryAttempt, this.options.retryBaseMs ?? 1_000, this.options.retryCapMs ?? 300_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      void this.retry().catch(() => undefined);
+      void this.retry().catch(() => this.scheduleRetry());
     }, delay);
     this.retryTimer.unref();
   }
 
-  private keep(records: EvidenceRecord[]): void {
-    const fresh = records.filter((r) => !this.pending.some((p) => p.id === r.id));
-    if (fresh.length === 0) return;
-    this.pending = [...this.pending, ...fresh];
-    this.persist();
-  }
-
   /** Writes whatever is waiting; called on a timer and before each export. */
   async retry(): Promise<SpooledAppendResult> {
-    return this.pending.length === 0 ? { written: [], duplicates: [], spooled: 0, problem: null } : this.append([]);
+    if (this.pendingCount === 0) return { written: [], duplicates: [], spooled: 0, problem: null };
+    const result = await this.append([]);
+    if (this.pendingCount > 0) this.scheduleRetry();
+    return result;
+  }
+
+  /** Records an older version kept as lines of one file: moved into the directory once. */
+  importLegacySpool(file: string): void {
+    if (!this.spool) return;
+    const at = this.now().toISOString();
+    const imported = this.spool.importLines(file, (value) => {
+      const record = value as EvidenceRecord;
+      if (typeof record?.id !== "string") throw new Error("not an evidence record");
+      return { id: record.id, value: record, since: at, attempts: 0, lastProblem: null, notBefore: null };
+    });
+    if (imported > 0) this.scheduleRetry();
+  }
+
+  /** Stops the retry timer (shutdown): what waits stays on disk for the next process. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 }
 
-/** After these, records wait for the next append or the daily pass. */
-const RETRY_DELAYS_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
-
-function isRetryable(error: unknown): boolean {
+/** The archive cannot take anything now: every record waits, none is to blame. */
+function isArchiveDown(error: unknown): boolean {
   if (error instanceof ArchiveUnavailableError) return true;
   const status = (error as { status?: number }).status;
-  return status === undefined || status >= 500 || status === 403 || status === 429 || status === 422 || status === 409;
+  return status === undefined || status >= 500 || status === 403 || status === 429 || status === 409 || status === 401;
 }

@@ -19,7 +19,7 @@ export const recordSchema = {
   properties: {
     schema: { const: "soc2-guard/evidence-record@1" },
     id: str,
-    kind: { enum: ["pull-request", "direct-push"] },
+    kind: { enum: ["pull-request", "direct-push", "settings-change"] },
     repository: { type: "string", pattern: "^[^/]+/[^/]+$" },
     baseBranch: str,
     pullRequest: {
@@ -47,6 +47,31 @@ export const recordSchema = {
             forced: bool,
             commits: { type: "array", items: { type: "object", additionalProperties: false, required: ["sha", "author", "message"], properties: { sha: str, author: nstr, message: str } } },
             justificationIssueUrl: nstr,
+          },
+        },
+      ],
+    },
+    settingsChange: {
+      oneOf: [
+        { type: "null" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["policy", "request", "description", "before", "after", "outcome", "status", "configuredBy"],
+          properties: {
+            policy: str,
+            request: str,
+            description: str,
+            before: {},
+            after: { type: "object" },
+            outcome: { enum: ["applied", "failed"] },
+            status: { type: "integer" },
+            configuredBy: {
+              type: "object",
+              additionalProperties: false,
+              required: ["sources", "commit", "login", "committedAt"],
+              properties: { sources: { type: "array", items: str }, commit: nstr, login: nstr, committedAt: nstr },
+            },
           },
         },
       ],

@@ -39,11 +39,27 @@ export interface SecretEvidence {
   notScanned: Array<{ path: string; reason: string }>;
 }
 
+/** What soc2-guard changed in a repository's settings, and on whose configuration. */
+export interface SettingsChangeEvidence {
+  policy: string;
+  /** `PUT /repos/acme/api/branches/main/protection` */
+  request: string;
+  description: string;
+  /** The setting as GitHub showed it just before; null when there was none. */
+  before: unknown;
+  /** What was sent. */
+  after: Record<string, unknown>;
+  outcome: "applied" | "failed";
+  status: number;
+  /** Who configured `fix: apply`: the config file(s) in force and the last commit to the org's file. */
+  configuredBy: { sources: string[]; commit: string | null; login: string | null; committedAt: string | null };
+}
+
 export interface EvidenceRecord {
   schema: typeof RECORD_SCHEMA;
   /** Derived from the change: `owner/repo#pr@merge_sha` or `owner/repo@push_sha`. */
   id: string;
-  kind: "pull-request" | "direct-push";
+  kind: "pull-request" | "direct-push" | "settings-change";
   repository: string;
   baseBranch: string;
   pullRequest: {
@@ -65,6 +81,8 @@ export interface EvidenceRecord {
     commits: Array<{ sha: string; author: string | null; message: string }>;
     justificationIssueUrl: string | null;
   } | null;
+  /** A repository setting soc2-guard changed (`fix: apply` in the org audit); absent on other kinds. */
+  settingsChange?: SettingsChangeEvidence | null;
   ticketRefs: string[];
   approvals: RecordApproval[];
   dismissedReviews: Array<{ login: string; submittedAt: string; commitId: string }>;
@@ -243,6 +261,42 @@ export function buildDirectPushRecord(input: { push: PushEvent; branchRules: Fac
     secrets: { findings: [], suppressed: [], notScanned: [] },
     exception: null,
     controls: [{ id: "review.approval", mode: "enforce", status: "fail", reason: "pushed directly to a protected branch without a pull request" }],
+    configHash: input.configHash,
+    appVersion: meta.appVersion,
+    deliveryId: meta.deliveryId,
+    collectedAt: meta.collectedAt,
+    collectedLate: meta.collectedLate ?? false,
+  };
+}
+
+export function buildSettingsChangeRecord(input: {
+  repository: string;
+  change: Omit<SettingsChangeEvidence, "configuredBy">;
+  configuredBy: SettingsChangeEvidence["configuredBy"];
+  configHash: string;
+  at: string;
+  meta: RecordMeta;
+}): EvidenceRecord {
+  const { meta } = input;
+  return {
+    schema: RECORD_SCHEMA,
+    id: `${input.repository}@settings:${input.change.policy}:${input.at}`,
+    kind: "settings-change",
+    repository: input.repository,
+    baseBranch: "",
+    pullRequest: null,
+    push: null,
+    settingsChange: { ...input.change, configuredBy: input.configuredBy },
+    ticketRefs: [],
+    approvals: [],
+    dismissedReviews: [],
+    flags: { independentApproval: false, approvedBeforeMerge: false, coversMergedHead: false, ciPassed: false },
+    checks: [],
+    branchRulesHash: "",
+    branchRuleSources: [],
+    secrets: { findings: [], suppressed: [], notScanned: [] },
+    exception: null,
+    controls: [],
     configHash: input.configHash,
     appVersion: meta.appVersion,
     deliveryId: meta.deliveryId,

@@ -65,6 +65,8 @@ export function pushCommittedAt(record: SealedRecord, options: SelectionOptions)
 }
 
 export function belongsToPeriod(record: SealedRecord, options: SelectionOptions): boolean {
+  // A settings change is evidence in the chain, not a change of code in the population.
+  if (record.kind === "settings-change") return false;
   if (record.kind === "pull-request") return record.pullRequest?.mergedAt ? inPeriod(record.pullRequest.mergedAt, options.period) : false;
   const commits = options.periodCommits?.get(record.repository.toLowerCase());
   if (commits && record.push && (commits.has(record.push.after) || record.push.commits.some((c) => commits.has(c.sha)))) return true;

@@ -11,6 +11,7 @@ import type { GitHubClient } from "./client.js";
 import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive, type RecordSigner } from "../evidence/archive.js";
 import type { EvidenceRecord } from "../evidence/record.js";
 import { GENESIS, HEAD_FILE, sealAll, serialiseRecord, shardPath, type LedgerHead } from "../evidence/ledger.js";
+import { idsInChain } from "../evidence/chain-ids.js";
 import type { StoredLine } from "../evidence/verify.js";
 import { attestationPathFor } from "../trust/attestation.js";
 
@@ -58,7 +59,11 @@ export interface ArchiveStats {
   requests: number;
 }
 
-/** One marker file per record id: a redelivery finds it with a single look-up. */
+/**
+ * One marker file per record id: a redelivery finds it with a single look-up. A marker is
+ * only a hint — anyone who can write to the archive can add one for a commit they are about
+ * to push — so a marker the app did not write in this process is confirmed in the chain.
+ */
 export const markerPath = (id: string): string => {
   const h = createHash("sha256").update(id).digest("hex");
   return `ids/${h.slice(0, 2)}/${h}`;
@@ -226,9 +231,16 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
 
   async has(id: string): Promise<boolean> {
     if (this.knownIds.has(id)) return true;
-    const found = (await this.markersAt(await this.headOid(), [id])).length > 0;
-    if (found) this.knownIds.add(id);
-    return found;
+    const marked = (await this.markersAt(await this.headOid(), [id])).length > 0;
+    return marked && (await this.confirmInChain([id])).has(id);
+  }
+
+  /** Of ids whose markers exist, those whose records are in the chain (read and re-hashed now). */
+  private async confirmInChain(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const chain = idsInChain((await this.read()).lines);
+    for (const id of chain) this.knownIds.add(id);
+    return new Set(ids.filter((id) => chain.has(id)));
   }
 
   append(records: EvidenceRecord[]): Promise<AppendResult> {
@@ -244,10 +256,11 @@ export class GitHubRepositoryArchive implements EvidenceArchive {
       const shard = shardPath(now);
       const unknown = [...new Set(records.map((r) => r.id).filter((id) => !this.knownIds.has(id)))];
       const state = await this.readBranch(shard, unknown);
+      const inChain = await this.confirmInChain([...state.archived].filter((id) => !this.knownIds.has(id)));
       const duplicates: string[] = [];
       const fresh: EvidenceRecord[] = [];
       for (const record of records) {
-        if (this.knownIds.has(record.id) || state.archived.has(record.id)) {
+        if (this.knownIds.has(record.id) || inChain.has(record.id)) {
           this.knownIds.add(record.id);
           duplicates.push(record.id);
         } else if (fresh.some((r) => r.id === record.id)) {

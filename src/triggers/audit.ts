@@ -7,6 +7,8 @@ import type { Logger } from "./evaluate-pull-request.js";
 import { auditOrganization, auditRepository, type AuditResult } from "../github/org-audit-run.js";
 import { syncDriftIssues } from "../github/org-audit-issues.js";
 import { loadConfig } from "../github/config-loader.js";
+import { configuredBy } from "../github/evidence-settings-change.js";
+import { buildSettingsChangeRecord } from "../evidence/record.js";
 
 export interface AuditTrigger {
   org: string;
@@ -14,6 +16,8 @@ export interface AuditTrigger {
   repo?: string;
   /** false when the app's own change triggered this. */
   allowFix: boolean;
+  /** The webhook delivery that triggered the audit, for the settings-change records. */
+  deliveryId?: string;
 }
 
 export async function runAudit(gh: GitHubClient, log: Logger, services: AppServices, trigger: AuditTrigger): Promise<AuditResult> {
@@ -22,6 +26,23 @@ export async function runAudit(gh: GitHubClient, log: Logger, services: AppServi
   const result = trigger.repo
     ? await auditRepository(gh, trigger.org, trigger.repo, resolved.config, options)
     : await auditOrganization(gh, trigger.org, resolved.config, options);
+  // Every settings change the app made (or tried) is evidence: before, after, on whose configuration.
+  if (result.changes.length > 0) {
+    const by = await configuredBy(gh, trigger.org, resolved.sources);
+    const records = result.changes.map((c) =>
+      buildSettingsChangeRecord({
+        repository: c.repository,
+        change: { policy: c.policy, request: c.request, description: c.description, before: c.before, after: c.body, outcome: c.outcome, status: c.status },
+        configuredBy: by,
+        configHash: resolved.hash,
+        at: c.at,
+        meta: { deliveryId: trigger.deliveryId ?? "settings-audit", appVersion: services.appVersion, collectedAt: services.now().toISOString() },
+      }),
+    );
+    const archive = services.archiveFor(gh, trigger.org, resolved.config.archive);
+    const written = await archive.append(records);
+    log.info({ org: trigger.org, records: records.length, written: written.written.length, spooled: written.spooled }, "settings changes recorded as evidence");
+  }
   const sync = await syncDriftIssues(gh, trigger.org, result.audits, {
     archiveRepository: resolved.config.archive.repository,
     audit: resolved.config.audit,

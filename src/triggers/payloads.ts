@@ -32,6 +32,8 @@ export interface PullRequestEvent extends RepoRef {
   number: number;
   headSha: string;
   merged: boolean;
+  /** The webhook's merge commit (merge, squash or last rebased commit); null before a merge. */
+  mergeCommitSha: string | null;
 }
 
 export function pullRequestOf(payload: unknown, field = "pull_request"): PullRequestEvent {
@@ -41,6 +43,7 @@ export function pullRequestOf(payload: unknown, field = "pull_request"): PullReq
     number: num(pr.number, `${field}.number`),
     headSha: str(obj(pr.head, `${field}.head`).sha, `${field}.head.sha`),
     merged: pr.merged === true,
+    mergeCommitSha: typeof pr.merge_commit_sha === "string" && pr.merge_commit_sha ? pr.merge_commit_sha : null,
   };
 }
 
@@ -101,6 +104,8 @@ export interface PushEventPayload extends RepoRef {
   created: boolean;
   deleted: boolean;
   pusher: string;
+  /** The account that pushed (`<slug>[bot]` for an app), from `sender`. */
+  sender: string | null;
   defaultBranch: string;
   commits: Array<{ id: string; message: string; author: { username?: string | null; name?: string | null } }>;
 }
@@ -120,6 +125,7 @@ export function pushOf(payload: unknown): PushEventPayload {
     created: p.created === true,
     deleted: p.deleted === true,
     pusher: typeof (p.pusher as Json | undefined)?.name === "string" ? String((p.pusher as Json).name) : "unknown",
+    sender: typeof (p.sender as Json | undefined)?.login === "string" ? String((p.sender as Json).login) : null,
     defaultBranch: typeof repository.default_branch === "string" ? repository.default_branch : typeof repository.master_branch === "string" ? repository.master_branch : "main",
     commits: commits.map((c) => ({
       id: str(c.id, "commits[].id"),

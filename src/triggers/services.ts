@@ -13,7 +13,8 @@ import { BatchingArchive } from "../evidence/batching-archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
 import { GitHubRepositoryArchive } from "../github/archive-repository.js";
 import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
-import { GitHubIssueSink } from "../github/evidence-issues.js";
+import { appBotLogin, GitHubIssueSink } from "../github/evidence-issues.js";
+import type { IntakeHealth } from "../evidence/evidence-intake.js";
 import { APP_VERSION } from "../version.js";
 import { generateSigningKey, type SigningKey } from "../trust/signing-key.js";
 import { AppRecordSigner } from "../trust/record-signer.js";
@@ -42,7 +43,7 @@ export interface AppServices {
   issuesFor: (gh: GitHubClient, owner: string, config: ArchiveConfig) => IssueSink;
   /** The local archive directory when one is used instead of the archive repository. */
   archiveDir: string | null;
-  /** Records waiting in the spools of every archive (written by their own retries). */
+  /** Records and webhook intents waiting in the spools (written by their own retries). */
   pendingEvidence: () => number;
   /** null when the evidence path is healthy, else what is stuck (for /readyz); optional. */
   evidenceProblem?: () => string | null;
@@ -50,6 +51,35 @@ export interface AppServices {
   signingKey: SigningKey;
   /** The checkpoint publisher of each archive in use (flushed on shutdown and before an export). */
   checkpointPublishers: () => CheckpointPublisher[];
+  /** What waits on the way into the archive, for `/readyz`: not ready when `overdue`. */
+  spoolHealth: () => EvidenceSpoolHealth;
+  /** Where webhook intents and records wait (SOC2_GUARD_SPOOL_DIR); null keeps them in memory. */
+  spoolDir: string | null;
+  /** Backoff of the evidence retries: first delay, cap, and how long records may wait before /readyz says so (ms). */
+  evidenceRetry: { baseMs: number; capMs: number; overdueMs: number };
+  /** Where the evidence spools log (a quarantined entry): the app's logger once a handler has run. */
+  evidenceLog: ForwardingLog;
+  /** Webhook intents on their way to records; set on first use by triggers/record-evidence.ts (a slot copies of the services share). */
+  evidenceIntake: { current: { health(): IntakeHealth } | null };
+}
+
+/** A logger that forwards to the one set with `use` (stderr until then). */
+export class ForwardingLog {
+  private target: { warn: (fields: Record<string, unknown>, message: string) => void } | null = null;
+  use(log: { warn: (fields: Record<string, unknown>, message: string) => void }): void {
+    this.target = log;
+  }
+  warn(fields: Record<string, unknown>, message: string): void {
+    if (this.target) this.target.warn(fields, message);
+    else process.stderr.write(`${JSON.stringify({ level: "warn", msg: message, ...fields })}\n`);
+  }
+}
+
+export interface EvidenceSpoolHealth extends Omit<IntakeHealth, "draining"> {
+  /** Sealed-to-be records waiting for the archive. */
+  records: number;
+  /** Webhook intents whose facts are not fetched yet. */
+  intents: number;
 }
 
 export interface ArchiveLocation {
@@ -70,9 +100,18 @@ export interface ArchiveTrust {
   appSlug: () => Promise<string>;
 }
 
+const DEFAULT_EVIDENCE_RETRY = { baseMs: 2_000, capMs: 600_000, overdueMs: 72 * 3_600_000 };
+
 /** One archive per organization, kept for the life of the process so appends are serialised. */
-export function archiveFactory(location: ArchiveLocation, now: () => Date, trust: ArchiveTrust): Pick<AppServices, "archiveFor" | "issuesFor" | "pendingEvidence" | "checkpointPublishers"> {
+export function archiveFactory(
+  location: ArchiveLocation,
+  now: () => Date,
+  trust: ArchiveTrust,
+  retry: { baseMs: number; capMs: number } = DEFAULT_EVIDENCE_RETRY,
+  log: ForwardingLog = new ForwardingLog(),
+): Pick<AppServices, "archiveFor" | "issuesFor" | "checkpointPublishers"> & { archives: () => SpoolingArchive[] } {
   const archives = new Map<string, SpoolingArchive>();
+  const author = appBotLogin(trust.appSlug);
   const publishers = new Map<string, CheckpointPublisher>();
   const fingerprintId = fingerprintKeyId(trust.fingerprintKey);
   /** Signs where records are sealed; checkpoints after commits when anchoring is on. */
@@ -83,7 +122,7 @@ export function archiveFactory(location: ArchiveLocation, now: () => Date, trust
     return new AppRecordSigner(trust.signingKey, fingerprintId, (head) => publisher.committed(head));
   };
   return {
-    pendingEvidence: () => [...archives.values()].reduce((n, a) => n + a.pendingCount, 0),
+    archives: () => [...archives.values()],
     checkpointPublishers: () => [...publishers.values()],
     archiveFor: (gh, owner, config) => {
       const key = location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`;
@@ -98,14 +137,17 @@ export function archiveFactory(location: ArchiveLocation, now: () => Date, trust
               now,
               signer: signerFor(key, () => new GitHubCheckpointIssue(gh, { owner, repo: config.repository, branch: config.branch, appSlug: trust.appSlug })),
             });
-        const spool = location.spoolDir ? `${location.spoolDir}/${key.replace(/[^A-Za-z0-9._-]/g, "_")}.jsonl` : null;
+        const name = key.replace(/[^A-Za-z0-9._-]/g, "_");
+        const spool = location.spoolDir ? `${location.spoolDir}/records/${name}` : null;
         // Batching: merges that arrive while a write is in flight share the next commit.
-        archive = new SpoolingArchive(new BatchingArchive(inner), spool);
+        archive = new SpoolingArchive(new BatchingArchive(inner), spool, { now, log, retryBaseMs: retry.baseMs, retryCapMs: retry.capMs });
+        // Records an older version spooled as lines of one file.
+        if (location.spoolDir) archive.importLegacySpool(`${location.spoolDir}/${name}.jsonl`);
         archives.set(key, archive);
       }
       return archive;
     },
-    issuesFor: (gh, owner, config) => (location.archiveDir ? new LocalIssueSink(location.archiveDir) : new GitHubIssueSink(gh, owner, config.repository)),
+    issuesFor: (gh, owner, config) => (location.archiveDir ? new LocalIssueSink(location.archiveDir) : new GitHubIssueSink(gh, owner, config.repository, author)),
   };
 }
 
@@ -113,11 +155,40 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
   const now = overrides.now ?? (() => new Date());
   // Tests and tools that bring no key sign with a throwaway one; production brings its own (src/evidence/app-keys.ts).
   const signingKey = overrides.signingKey ?? generateSigningKey();
-  return {
+  const evidenceRetry = overrides.evidenceRetry ?? DEFAULT_EVIDENCE_RETRY;
+  const evidenceLog = overrides.evidenceLog ?? new ForwardingLog();
+  const { archives, ...factory } = archiveFactory(location, now, { signingKey, fingerprintKey: overrides.fingerprintKey, appSlug: overrides.appSlug }, evidenceRetry, evidenceLog);
+  const services: AppServices = {
     appVersion: APP_VERSION,
     archiveDir: location.archiveDir ?? null,
     signingKey,
-    ...archiveFactory(location, now, { signingKey, fingerprintKey: overrides.fingerprintKey, appSlug: overrides.appSlug }),
+    spoolDir: location.spoolDir ?? null,
+    evidenceRetry,
+    evidenceIntake: { current: null },
+    evidenceLog,
+    ...factory,
+    pendingEvidence: () => services.spoolHealth().pending,
+    // Not ready once something has waited past the limit (72 h: as long as GitHub keeps deliveries).
+    evidenceProblem: () => {
+      const h = services.spoolHealth();
+      return h.overdue ? `${h.pending} evidence record(s) waiting for the archive since ${h.oldestSince}: ${h.lastProblem ?? "unknown problem"}` : null;
+    },
+    spoolHealth: () => {
+      const intake = services.evidenceIntake.current?.health() ?? null;
+      const kept = archives().map((a) => a.health());
+      const records = kept.reduce((n, h) => n + h.pending, 0);
+      const since = [intake?.oldestSince ?? null, ...kept.map((h) => h.oldestSince)].filter((s): s is string => s !== null).sort();
+      const oldestSince = since[0] ?? null;
+      return {
+        pending: records + (intake?.pending ?? 0),
+        records,
+        intents: intake?.pending ?? 0,
+        inFlight: intake?.inFlight ?? 0,
+        oldestSince,
+        lastProblem: intake?.lastProblem ?? kept.find((h) => h.lastProblem)?.lastProblem ?? null,
+        overdue: oldestSince !== null && services.now().getTime() - new Date(oldestSince).getTime() >= evidenceRetry.overdueMs,
+      };
+    },
     etagCache: new EtagCache(),
     counter: new RequestCounter(),
     updateMergeCache: new Map(),
@@ -127,6 +198,7 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
     now: () => new Date(),
     ...overrides,
   };
+  return services;
 }
 
 /** Which check run is ours on a commit (`owner/repo@sha`, lower case): a port, so replicas can share it. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProbotOctokit } from "probot";
@@ -86,14 +86,17 @@ describe("archive repository writer", () => {
     const fake = new FakeArchiveRepository({ missing: true });
     fake.intercept(nock(API));
     const { pacer } = virtualPacer();
-    const spool = join(mkdtempSync(join(tmpdir(), "spool-")), "pending.jsonl");
+    const spool = join(mkdtempSync(join(tmpdir(), "spool-")), "pending");
     const archive = new SpoolingArchive(writer(fake, pacer), spool);
+    const entries = () => readdirSync(spool).filter((f) => f.endsWith(".json"));
     const first = await archive.append([record(1)]);
     const second = await archive.append([record(2)]);
     expect(first).toMatchObject({ written: [], spooled: 1 });
     expect(second).toMatchObject({ written: [], spooled: 2 });
     expect(second.problem).toMatch(/acme\/compliance-evidence@main does not exist, is empty, or the app is not installed on it/);
-    expect(readFileSync(spool, "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+    // One file per record, readable by the owner only.
+    expect(entries()).toHaveLength(2);
+    expect(entries().map((f) => statSync(join(spool, f)).mode & 0o777)).toEqual([0o600, 0o600]);
 
     // The repository is created; a restarted process picks the spool up.
     fake.create();
@@ -101,7 +104,7 @@ describe("archive repository writer", () => {
     expect(restarted.pendingCount).toBe(2);
     const retried = await restarted.retry();
     expect(retried.written.map((r) => r.id)).toEqual([record(1).id, record(2).id]);
-    expect(readFileSync(spool, "utf8")).toBe("");
+    expect(entries()).toEqual([]);
     expect(verifyChain(fake.lines(), JSON.parse(fake.files().get("head.json")!))).toMatchObject({ ok: true, count: 2 });
   });
 
@@ -176,7 +179,7 @@ describe("spool under concurrent appends", () => {
 
   it("never drops a record whose write failed while another write succeeded", async () => {
     const inner = new FlakyArchive();
-    const spool = new SpoolingArchive(inner, join(mkdtempSync(join(tmpdir(), "spool-")), "pending.jsonl"));
+    const spool = new SpoolingArchive(inner, join(mkdtempSync(join(tmpdir(), "spool-")), "pending"));
     await Promise.all([spool.append([record(1)]), spool.append([record(2)])]);
     const kept = new Set([...inner.stored.map((r) => r.id), ...(spool.pendingCount > 0 ? [record(1).id] : [])]);
     expect(kept).toEqual(new Set([record(1).id, record(2).id]));

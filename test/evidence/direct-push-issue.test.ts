@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { openDirectPushIssue } from "../../src/github/evidence-issues.js";
-import { createServices } from "../../src/triggers/services.js";
+import { GitHubIssueSink } from "../../src/github/evidence-issues.js";
+import { directPushIssue } from "../../src/evidence/issue-bodies.js";
 import { buildDirectPushRecord } from "../../src/evidence/record.js";
 import type { GitHubClient } from "../../src/github/client.js";
 
@@ -20,13 +20,12 @@ afterEach(() => nock.cleanAll());
 
 describe("direct-push justification issue in the archive repository", () => {
   it("opens one labelled issue per push and finds it again instead of opening a second", async () => {
-    const services = createServices({ appSlug: async () => "soc2-guard", fingerprintKey: new Uint8Array(32) });
-    const archive = { repository: "compliance-evidence", branch: "main" };
+    const sink = () => new GitHubIssueSink(client(), "acme", "compliance-evidence", async () => "soc2-guard[bot]");
     let created: { title: string; body: string; labels: string[] } | null = null;
     const scope = nock(API);
     scope.get("/repos/acme/compliance-evidence/issues").query({ state: "all", per_page: "100", labels: "soc2-guard:direct-push" }).reply(200, []);
     scope.post("/repos/acme/compliance-evidence/issues", (body) => ((created = body), true)).reply(201, { number: 7, html_url: "https://github.com/acme/compliance-evidence/issues/7" });
-    const url = await openDirectPushIssue(client(), services, "acme", archive, record);
+    const { url } = await sink().open(directPushIssue(record));
     expect(url).toBe("https://github.com/acme/compliance-evidence/issues/7");
     expect(created!.labels).toEqual(["soc2-guard:direct-push"]);
     expect(created!.title).toBe(`Unreviewed change: acme/api@4444444 pushed to main by mallory`);
@@ -38,8 +37,8 @@ describe("direct-push justification issue in the archive repository", () => {
     scope
       .get("/repos/acme/compliance-evidence/issues")
       .query({ state: "all", per_page: "100", labels: "soc2-guard:direct-push" })
-      .reply(200, [{ number: 7, html_url: "https://github.com/acme/compliance-evidence/issues/7", title: created!.title, body: created!.body, state: "open" }]);
-    expect(await openDirectPushIssue(client(), services, "acme", archive, record)).toBe("https://github.com/acme/compliance-evidence/issues/7");
+      .reply(200, [{ number: 7, html_url: "https://github.com/acme/compliance-evidence/issues/7", title: created!.title, body: created!.body, state: "open", user: { login: "soc2-guard[bot]", type: "Bot" } }]);
+    expect((await sink().open(directPushIssue(record))).url).toBe("https://github.com/acme/compliance-evidence/issues/7");
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -186,7 +186,7 @@ export class FakeArchiveRepository {
 }
 
 /** A TreeEntry for a file or a directory of the flat file map, as GitHub's GraphQL gives it. */
-function treeEntry(files: Map<string, string>, path: string, truncateAbove: number): unknown {
+export function treeEntry(files: Map<string, string>, path: string, truncateAbove: number): unknown {
   const name = path.split("/").pop()!;
   const text = files.get(path);
   if (text !== undefined) {

@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import { makeFacts, review, commit } from "../helpers/facts.js";
 import { webhookPayload } from "../helpers/payload.js";
 import { buildDirectPushRecord, buildPullRequestRecord, type PushEvent } from "../../src/evidence/record.js";
-import { unexplainedPushCommits } from "../../src/evidence/direct-push.js";
+import { isLandingOf, landingCandidates } from "../../src/evidence/direct-push.js";
 import { seal, GENESIS } from "../../src/evidence/ledger.js";
 import { recordSchema } from "../../src/evidence/record-schema.js";
 import { evaluate } from "../../src/verdict/evaluate.js";
@@ -107,15 +107,31 @@ function realPush(forced: boolean): PushEvent & { deleted: boolean } {
 }
 
 describe("direct pushes", () => {
-  it("decides from merged PRs' merge commits whether a push is a PR landing or an unreviewed change", () => {
-    const push = { after: "c3", commits: [{ id: "c1" }, { id: "c2" }, { id: "c3" }] };
-    // Merge, squash or the last rebased commit of a merged PR: nothing to record.
-    expect(unexplainedPushCommits(push, new Set(["c3"]))).toEqual([]);
-    // A PR landed earlier in the same push, then more was pushed on top: only the extra commits.
-    expect(unexplainedPushCommits(push, new Set(["c1"]))).toEqual([{ id: "c2" }, { id: "c3" }]);
-    expect(unexplainedPushCommits(push, new Set())).toEqual(push.commits);
-    // A branch deletion changes no code.
-    expect(unexplainedPushCommits({ ...push, deleted: true }, new Set())).toEqual([]);
+  const B = "b".repeat(40);
+  const M = "e".repeat(40);
+  const H = "a".repeat(40);
+  const pushTo = (after: string) => ({ ref: "refs/heads/main", before: B, after, created: false, deleted: false, forced: false });
+  const pull = { number: 7, baseRef: "main", mergedAt: "2026-11-02T12:00:00Z", mergeCommitSha: M, headSha: H };
+  const c = (sha: string, parents: string[], message = `m-${sha.slice(0, 1)}`, author: string | null = "dev <dev@x>") => ({ sha, parents, message, author });
+  const ahead = (commits: ReturnType<typeof c>[]) => ({ status: "ahead" as const, totalCommits: commits.length, commits });
+  it.each([
+    { name: "a merge commit on the old head bringing in the PR's commits", comparison: ahead([c(H, [B]), c(M, [B, H])]), prCommits: [c(H, [B])], landing: true },
+    { name: "a squash commit on the old head", comparison: ahead([c(M, [B])]), prCommits: [c(H, [B]), c("9".repeat(40), [H])], landing: true },
+    { name: "the PR's commits rebased one by one", comparison: ahead([c("1".repeat(40), [B], "one"), c(M, ["1".repeat(40)], "two")]), prCommits: [c("3".repeat(40), [B], "one"), c(H, ["3".repeat(40)], "two")], landing: true },
+    { name: "a merge commit that also brings in a commit the PR does not contain", comparison: ahead([c("5".repeat(40), [B]), c(H, [B]), c(M, [B, H])]), prCommits: [c(H, [B])], landing: false },
+    { name: "rebased commits whose messages are not the PR's", comparison: ahead([c("1".repeat(40), [B], "one"), c(M, ["1".repeat(40)], "sneaky")]), prCommits: [c("3".repeat(40), [B], "one"), c(H, ["3".repeat(40)], "two")], landing: false },
+    { name: "a force push (diverged)", comparison: { ...ahead([c(M, [B])]), status: "diverged" as const }, prCommits: [c(H, [B])], landing: false },
+    { name: "a comparison GitHub cut short", comparison: { ...ahead([c(M, [B])]), totalCommits: 300 }, prCommits: [c(H, [B])], landing: false },
+  ])("a push is a PR's landing only when it is exactly that landing: $name", ({ comparison, prCommits, landing }) => {
+    expect(isLandingOf(pushTo(M), pull, comparison, prCommits, true)).toBe(landing);
+  });
+
+  it("takes as candidates only merged PRs whose base is the pushed branch and whose merge commit is the push's head", () => {
+    expect(landingCandidates(pushTo(M), [pull])).toEqual([pull]);
+    expect(landingCandidates(pushTo(M), [{ ...pull, baseRef: "staging" }])).toEqual([]);
+    expect(landingCandidates(pushTo(H), [pull])).toEqual([]);
+    expect(landingCandidates(pushTo(M), [{ ...pull, mergedAt: null }])).toEqual([]);
+    expect(landingCandidates({ ...pushTo(M), created: true }, [pull])).toEqual([]);
   });
 
   it("records a real push payload as a direct push, and a force push as forced", () => {

@@ -114,7 +114,7 @@ function deps(fake: FakeGitHubOrg, gh: GitHubClient = client()): MonthlyExportDe
     gh,
     archive: new GitHubRepositoryArchive(gh, { owner: "acme", repo: fake.archiveName, branch: "main", now: () => NOW, pacer: new ContentCreationPacer(80, 500, () => clock, async (ms) => void (clock += ms)) }),
     location: { kind: "repository", owner: "acme", repo: fake.archiveName, branch: "main" },
-    issues: new GitHubIssueSink(gh, "acme", fake.archiveName),
+    issues: new GitHubIssueSink(gh, "acme", fake.archiveName, async () => "soc2-guard[bot]"),
     now: () => NOW,
     log: { info: () => undefined, warn: () => undefined },
     backfill,

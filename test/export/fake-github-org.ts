@@ -9,6 +9,7 @@ import type nock from "nock";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { buildSchema, executeSync, parse, type GraphQLSchema } from "graphql";
+import { treeEntry } from "../evidence/fake-archive-repository.js";
 
 export interface FakePull {
   number: number;
@@ -149,7 +150,7 @@ export class FakeGitHubOrg {
   }
 
   issueJson(i: FakeIssue): Record<string, unknown> {
-    return { number: i.number, title: i.title, body: i.body, state: i.state, closed_at: i.closed_at, html_url: `https://github.com/${this.org}/${this.archiveName}/issues/${i.number}`, labels: i.labels.map((name) => ({ name })) };
+    return { number: i.number, title: i.title, body: i.body, user: { login: "soc2-guard[bot]", type: "Bot" }, state: i.state, closed_at: i.closed_at, html_url: `https://github.com/${this.org}/${this.archiveName}/issues/${i.number}`, labels: i.labels.map((name) => ({ name })) };
   }
 
   private graphql(body: { query: string; variables?: Record<string, unknown> }): { status: number; body: unknown } {
@@ -243,7 +244,8 @@ export class FakeGitHubOrg {
       oid,
       file: (a: { path: string }) => {
         const text = files.get(a.path);
-        return text === undefined ? null : { oid: gitBlob(text), object: { __typename: "Blob", text, isTruncated: false } };
+        // A directory answers as a tree (the archive reads records/ → YYYY/ → MM/ → DD.jsonl).
+        return text === undefined ? treeEntry(files, a.path, Number.POSITIVE_INFINITY) : { oid: gitBlob(text), object: { __typename: "Blob", text, isTruncated: false } };
       },
     };
   }
