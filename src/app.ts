@@ -8,7 +8,7 @@ import type { GitHubClient } from "./github/client.js";
 import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
-import { describeError, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
+import { describeError, evaluateMergeGroup, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
 import { checkEventOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
 import { drainEvidence, recordMergedPullRequest, recordPush, resumeEvidence } from "./triggers/record-evidence.js";
 import { runAudit } from "./triggers/audit.js";
@@ -116,7 +116,7 @@ export function createApp(options: AppOptions = {}) {
       handle("pull_request", async (gh, log, context) => {
         const pr = pullRequestOf(context.payload);
         const action = (context.payload as { action: string }).action;
-        await evaluatePullRequest(gh, log, services, pr, { post: true, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}) });
+        await evaluatePullRequest(gh, log, services, pr, { post: true, knownHeadSha: pr.headSha, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}) });
       }),
     );
 
@@ -139,14 +139,15 @@ export function createApp(options: AppOptions = {}) {
     on(
       ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
       handle("pull_request_review", async (gh, log, context) => {
-        await evaluatePullRequest(gh, log, services, pullRequestOf(context.payload), { post: true });
+        const pr = pullRequestOf(context.payload);
+        await evaluatePullRequest(gh, log, services, pr, { post: true, knownHeadSha: pr.headSha });
       }),
     );
 
     const reevaluateCommit = async (gh: GitHubClient, log: Logger, repo: { owner: string; repo: string }, sha: string, listed: Parameters<typeof openPullRequestsForCommit>[3]) => {
       const numbers = await openPullRequestsForCommit(gh, repo, sha, listed);
       if (numbers.length === 0) log.info({ sha: sha.slice(0, 12) }, "no open pull request has this head; nothing to evaluate");
-      for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...repo, number }, { post: true });
+      for (const number of numbers) await evaluatePullRequest(gh, log, services, { ...repo, number }, { post: true, knownHeadSha: sha });
     };
 
     on(
@@ -190,9 +191,7 @@ export function createApp(options: AppOptions = {}) {
           log.warn({ headRef: group.headRef }, "merge group names no pull request; skipped");
           return;
         }
-        for (const number of group.pullNumbers) {
-          await evaluatePullRequest(gh, log, services, { owner: group.owner, repo: group.repo, number }, { post: true, reportOnSha: group.headSha });
-        }
+        await evaluateMergeGroup(gh, log, services, group);
       }),
     );
 
@@ -203,7 +202,7 @@ export function createApp(options: AppOptions = {}) {
         const repo = repoOf(context.payload);
         const open = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { owner: repo.owner, repo: repo.repo, state: "open", per_page: 100 });
         log.info({ openPullRequests: open.length }, "secret-scanning alert changed; re-evaluating open pull requests");
-        for (const pr of open) await evaluatePullRequest(gh, log, services, { ...repo, number: pr.number }, { post: true });
+        for (const pr of open) await evaluatePullRequest(gh, log, services, { ...repo, number: pr.number }, { post: true, knownHeadSha: pr.head.sha });
       }),
     );
 

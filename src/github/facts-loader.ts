@@ -24,6 +24,7 @@ import { loadChangedFiles } from "./changed-files-loader.js";
 import { commitFacts } from "./commits-loader.js";
 import { loadSecurity, UNKNOWN_SECURITY } from "./security-loader.js";
 import { blobText } from "./blob-text.js";
+import { sharedHeadOf, type SharedHead } from "./pulls-for-commit.js";
 import { missingOrgRepository, ORG_CONFIG_REPOSITORY, resolveLayers, type OrgLayerRead } from "./config-loader.js";
 
 export { teamsNeeded } from "./access-loader.js";
@@ -44,6 +45,8 @@ export interface LoadedPullRequest {
   ownCheckRun: OwnCheckRun | null;
   /** How a merged PR was merged: a two-parent merge commit, or squash/rebase (one parent). */
   mergeMethod: "merge" | "squash-or-rebase" | "unknown";
+  /** Every open PR whose head is this PR's head (this one included): they share its check run. */
+  sharedHead: SharedHead;
 }
 
 export interface LoadOptions {
@@ -157,7 +160,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
     incomplete,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
   };
-  return { facts, resolved, defaultBranch, ownCheckRun, mergeMethod: mergeMethodOf(gpr) };
+  return { facts, resolved, defaultBranch, ownCheckRun, mergeMethod: mergeMethodOf(gpr), sharedHead: sharedHeadOf(gpr, repository.nameWithOwner) };
 }
 
 /** GraphQL may answer with data and FORBIDDEN errors for fields the app cannot read; keep the data, note the paths. */

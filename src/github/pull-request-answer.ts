@@ -61,6 +61,11 @@ export interface GqlCommitChecks {
   status: { contexts: GqlStatusContext[] } | null;
 }
 
+export interface GqlAssociatedPulls {
+  totalCount: number;
+  nodes: Array<{ number: number; state?: string; headRefOid: string; baseRepository: { nameWithOwner: string } | null } | null>;
+}
+
 export interface GqlPullRequest {
   number: number;
   url: string;
@@ -85,6 +90,8 @@ export interface GqlPullRequest {
   reviews: { totalCount: number; pageInfo?: PageInfo; nodes: GqlReview[] };
   files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string }> };
   head: { nodes: Array<{ commit: GqlCommitChecks }> };
+  headRef?: { associatedPullRequests: GqlAssociatedPulls } | null;
+  sharedHead?: { nodes: Array<{ commit: { associatedPullRequests: GqlAssociatedPulls } | null }> };
   baseRef: {
     branchProtectionRule: GqlProtectionRule | null;
     target: { codeownersGithub?: BlobFile | null; codeownersRoot?: BlobFile | null; codeownersDocs?: BlobFile | null } | null;
@@ -94,10 +101,10 @@ export interface GqlPullRequest {
 export interface FactsQueryResult {
   repository: {
     nameWithOwner: string;
-    defaultBranchRef: { name: string; target: { config?: BlobFile | null } | null } | null;
+    defaultBranchRef: { name: string; target: { oid?: string; config?: BlobFile | null } | null } | null;
     pullRequest: GqlPullRequest | null;
   } | null;
-  orgConfig: { defaultBranchRef: { target: { config?: BlobFile | null } | null } | null } | null;
+  orgConfig: { defaultBranchRef: { target: { oid?: string; config?: BlobFile | null } | null } | null } | null;
 }
 
 export function accountType(typename: string): AccountType {

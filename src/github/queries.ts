@@ -63,6 +63,30 @@ const COMMIT_FIELDS = /* GraphQL */ `
   }
 `;
 
+/**
+ * The other open pull requests whose head is this one's head commit (they all show the one
+ * check run on that commit): the same branch into other bases, and other branches at the
+ * same commit. Read in the facts query, so the common case (no other) costs nothing.
+ */
+const SHARED_HEAD_FIELDS = /* GraphQL */ `
+  headRef {
+    associatedPullRequests(states: [OPEN], first: 20) {
+      totalCount
+      nodes { number headRefOid baseRepository { nameWithOwner } }
+    }
+  }
+  sharedHead: commits(last: 1) {
+    nodes {
+      commit {
+        associatedPullRequests(first: 20) {
+          totalCount
+          nodes { number state headRefOid baseRepository { nameWithOwner } }
+        }
+      }
+    }
+  }
+`;
+
 export const PULL_REQUEST_FACTS = /* GraphQL */ `
   query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
     repository(owner: $owner, name: $repo) {
@@ -71,6 +95,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         name
         target {
           ... on Commit {
+            oid
             config: file(path: $configPath) { ${BLOB} }
           }
         }
@@ -115,6 +140,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         head: commits(last: 1) {
           nodes { commit { ...ChecksFields } }
         }
+        ${SHARED_HEAD_FIELDS}
         baseRef {
           branchProtectionRule { ${PROTECTION_RULE_FIELDS} }
           target {
@@ -131,6 +157,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
       defaultBranchRef {
         target {
           ... on Commit {
+            oid
             config: file(path: $configPath) { ${BLOB} }
           }
         }

@@ -194,6 +194,12 @@ export class SandboxGraphql {
       prefix: "refs/heads/",
       target: () => this.commit(repo, repo.git.commit(sha)!),
       branchProtectionRule: () => this.protectionRule(repo, branch),
+      associatedPullRequests: (a: Page & { states?: string[] | null }) =>
+        connection(
+          [...repo.pulls.values()].filter((p) => p.headRef === branch && (!a.states || a.states.includes(p.state.toUpperCase()))),
+          a,
+          (p) => this.pullRequest(repo, p),
+        ),
     };
   }
 

@@ -1,10 +1,21 @@
 // Trigger → facts → controls → verdict → check run, for one pull request.
+//
+// Two rules hold for every run we write:
+// - it is the verdict of every pull request it is shown on: GitHub shows a commit's run on
+//   every open PR whose head the commit is, so those PRs are evaluated together and the
+//   run passes only if all of them pass (a merge group's run likewise stands for all the
+//   PRs in the group, and is written on the group's commit only);
+// - a failed evaluation never leaves a stale success: when the facts cannot be gathered
+//   (after the client's retries) or the evaluation itself throws, the run on the current
+//   head becomes a failure that says so, with the evaluation id.
 
 import { randomUUID } from "node:crypto";
 import type { GitHubClient } from "../github/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
+import { openPullRequestsForCommit } from "../github/pulls-for-commit.js";
 import { evaluate } from "../verdict/evaluate.js";
+import { combineVerdicts, type PullVerdict } from "../verdict/combine.js";
 import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
 
@@ -16,18 +27,21 @@ export interface Logger {
 
 export interface EvaluationOutcome {
   loaded: LoadedPullRequest;
+  /** This pull request's own verdict. */
   verdict: Verdict;
+  /** What the check run says: this verdict combined with every PR sharing the head. */
+  posted: Verdict;
   checkRunId: number | null;
   evaluationId: string;
 }
 
 export interface EvaluateOptions {
-  /** The head the event announced; lets us show "in progress" before the facts are in. */
+  /** The head the event announced a new commit for; lets us show "in progress" before the facts are in. */
   headSha?: string;
+  /** The head the event's payload names (any event): where a failed evaluation is reported if GitHub cannot tell us the current one. */
+  knownHeadSha?: string;
   /** Post the check run (false for `soc2-guard check`). */
   post: boolean;
-  /** Report on another commit (a merge group's head) instead of the PR head. */
-  reportOnSha?: string;
 }
 
 export async function evaluatePullRequest(
@@ -41,72 +55,162 @@ export async function evaluatePullRequest(
   return services.serializer.run(key, () => evaluateNow(gh, log, services, ref, options));
 }
 
+const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
+
+async function loadAndEvaluate(gh: GitHubClient, services: AppServices, ref: PullRequestRef, evaluationId: string): Promise<{ loaded: LoadedPullRequest; verdict: Verdict }> {
+  const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  const verdict = evaluate(loaded.facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
+  return { loaded, verdict };
+}
+
 async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, options: EvaluateOptions): Promise<EvaluationOutcome | null> {
   const evaluationId = randomUUID();
-  const knownKey = (sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
+  const pr = `${ref.owner}/${ref.repo}#${ref.number}`;
   let checkRunId: number | null = null;
-  const announced = options.reportOnSha ?? options.headSha;
+  const announced = options.headSha;
   if (options.post && announced) {
-    checkRunId = (await services.knownCheckRuns.get(knownKey(announced))) ?? null;
+    checkRunId = (await services.knownCheckRuns.get(knownKey(ref, announced))) ?? null;
     if (checkRunId === null) {
       checkRunId = await createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now());
-      await services.knownCheckRuns.set(knownKey(announced), checkRunId);
+      await services.knownCheckRuns.set(knownKey(ref, announced), checkRunId);
     }
   }
 
-  let loaded: LoadedPullRequest;
+  let own: { loaded: LoadedPullRequest; verdict: Verdict };
   try {
-    loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+    own = await loadAndEvaluate(gh, services, ref, evaluationId);
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId }, "could not load the facts");
-    if (options.post && announced) {
-      await writeEvaluationError(
-        gh,
-        { ...ref, headSha: announced },
-        checkRunId,
-        `GitHub answered ${status ? `HTTP ${status}` : "with an error"} while soc2-guard gathered the facts (evaluation \`${evaluationId}\`), after retries.`,
-        services.now(),
-      );
-    }
+    log.error({ err: describeError(error), pr, evaluationId }, "could not evaluate the pull request");
+    if (options.post) await failCurrentHeads(gh, log, services, ref, [announced, options.knownHeadSha], couldNotEvaluate(error, evaluationId));
     throw error;
   }
 
+  const { loaded, verdict } = own;
   const { facts } = loaded;
   if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
-    log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "pull request is closed; not evaluated");
+    log.info({ pr }, "pull request is closed; not evaluated");
     return null;
   }
-  const verdict = evaluate(facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
-  const reportSha = options.reportOnSha ?? facts.pr.headSha;
-  if (options.post) {
+  if (!options.post) return { loaded, verdict, posted: verdict, checkRunId, evaluationId };
+
+  const reportSha = facts.pr.headSha;
+  try {
+    const posted = await withSharingPulls(gh, log, services, ref, loaded, verdict, evaluationId);
     // The head may have moved since the webhook: the run created for the announced commit
     // belongs to that commit, never to the new head (which gets its own).
-    const known = await services.knownCheckRuns.get(knownKey(reportSha));
-    const existing =
-      options.reportOnSha !== undefined
-        ? checkRunId
-        : reportSha === announced
-          ? (checkRunId ?? known ?? loaded.ownCheckRun?.id ?? null)
-          : (known ?? loaded.ownCheckRun?.id ?? null);
-    if (checkRunId !== null && announced !== undefined && options.reportOnSha === undefined && reportSha !== announced) {
+    const existing = reportSha === announced ? (checkRunId ?? (await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null) : ((await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null);
+    if (checkRunId !== null && announced !== undefined && reportSha !== announced) {
       // Close the run of the superseded commit without passing it (cancelled fails a required check).
       await supersede(gh, ref, checkRunId, reportSha, services.now());
     }
-    checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
-    await services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
+    checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, posted, services.now());
+    await services.knownCheckRuns.set(knownKey(ref, reportSha), checkRunId);
+    log.info(
+      {
+        pr,
+        head: reportSha.slice(0, 12),
+        conclusion: posted.conclusion ?? posted.status,
+        evaluationId,
+        results: Object.fromEntries(verdict.results.map((r) => [r.id, r.status])),
+        ...(loaded.sharedHead.numbers.length > 1 ? { sharedHeadWith: loaded.sharedHead.numbers.filter((n) => n !== ref.number) } : {}),
+      },
+      "evaluated pull request",
+    );
+    return { loaded, verdict, posted, checkRunId, evaluationId };
+  } catch (error) {
+    log.error({ err: describeError(error), pr, evaluationId }, "could not finish the evaluation");
+    await failCurrentHeads(gh, log, services, ref, [reportSha], couldNotEvaluate(error, evaluationId));
+    throw error;
   }
-  log.info(
-    {
-      pr: `${ref.owner}/${ref.repo}#${ref.number}`,
-      head: reportSha.slice(0, 12),
-      conclusion: verdict.conclusion ?? verdict.status,
-      evaluationId,
-      results: Object.fromEntries(verdict.results.map((r) => [r.id, r.status])),
-    },
-    "evaluated pull request",
-  );
-  return { loaded, verdict, checkRunId, evaluationId };
+}
+
+/** This PR's verdict combined with every other open PR whose head is the same commit. */
+async function withSharingPulls(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, loaded: LoadedPullRequest, verdict: Verdict, evaluationId: string): Promise<Verdict> {
+  const head = loaded.facts.pr.headSha;
+  let numbers = loaded.sharedHead.numbers;
+  if (!loaded.sharedHead.complete) numbers = [...new Set([...numbers, ...(await openPullRequestsForCommit(gh, ref, head))])];
+  const others = numbers.filter((n) => n !== ref.number);
+  if (others.length === 0) return verdict;
+  const pulls: PullVerdict[] = [{ number: ref.number, baseRef: loaded.facts.pr.baseRef, verdict }];
+  for (const number of others) {
+    const entry = await evaluateMember(gh, log, services, { ...ref, number }, evaluationId);
+    // A PR whose head moved on no longer shows this commit's run.
+    if (entry && (entry.headSha === null || entry.headSha === head)) pulls.push(entry.pull);
+  }
+  return combineVerdicts(pulls, { sha: head, evaluationId, scope: "head" });
+}
+
+/** One member of a combined run: its verdict, or why it could not be evaluated (which fails the run). Null when closed. */
+async function evaluateMember(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, evaluationId: string): Promise<{ pull: PullVerdict; headSha: string | null } | null> {
+  try {
+    const { loaded, verdict } = await loadAndEvaluate(gh, services, ref, evaluationId);
+    if (loaded.facts.pr.state === "closed" && !loaded.facts.pr.merged) return null;
+    return { pull: { number: ref.number, baseRef: loaded.facts.pr.baseRef, verdict }, headSha: loaded.facts.pr.headSha };
+  } catch (error) {
+    log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId }, "could not evaluate a pull request sharing the commit");
+    return { pull: { number: ref.number, baseRef: null, verdict: null, error: couldNotEvaluate(error, evaluationId) }, headSha: null };
+  }
+}
+
+export interface MergeGroupRef {
+  owner: string;
+  repo: string;
+  headSha: string;
+  pullNumbers: number[];
+}
+
+/** A merge group's run, on the group's commit: passes only if every PR in the group passes. The PRs' own runs are not touched. */
+export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services: AppServices, group: MergeGroupRef): Promise<Verdict> {
+  const evaluationId = randomUUID();
+  const target = { owner: group.owner, repo: group.repo, headSha: group.headSha };
+  let checkRunId = (await services.knownCheckRuns.get(knownKey(group, group.headSha))) ?? null;
+  if (checkRunId === null) {
+    checkRunId = await createInProgressCheckRun(gh, target, "Evaluating SOC 2 change controls for the merge group…", services.now());
+    await services.knownCheckRuns.set(knownKey(group, group.headSha), checkRunId);
+  }
+  try {
+    const pulls: PullVerdict[] = [];
+    for (const number of group.pullNumbers) {
+      const entry = await evaluateMember(gh, log, services, { owner: group.owner, repo: group.repo, number }, evaluationId);
+      pulls.push(entry?.pull ?? { number, baseRef: null, verdict: null, error: "the pull request is closed" });
+    }
+    const verdict = combineVerdicts(pulls, { sha: group.headSha, evaluationId, scope: "merge-group" });
+    await writeVerdict(gh, target, checkRunId, verdict, services.now());
+    log.info({ group: group.headSha.slice(0, 12), pulls: group.pullNumbers, conclusion: verdict.conclusion ?? verdict.status, evaluationId }, "evaluated merge group");
+    return verdict;
+  } catch (error) {
+    await writeEvaluationError(gh, target, checkRunId, couldNotEvaluate(error, evaluationId), services.now());
+    throw error;
+  }
+}
+
+function couldNotEvaluate(error: unknown, evaluationId: string): string {
+  const status = (error as { status?: number }).status;
+  return status
+    ? `GitHub answered HTTP ${status} while soc2-guard gathered the facts (evaluation \`${evaluationId}\`), after retries.`
+    : `The evaluation failed: ${describeError(error).message.slice(0, 300)} (evaluation \`${evaluationId}\`).`;
+}
+
+/**
+ * Fails our run on every head we know of for this PR: the ones the event named, and the
+ * PR's current head if GitHub still answers that one request. A run we wrote before is
+ * updated; otherwise a new failing run is created, which GitHub then shows for the commit.
+ */
+async function failCurrentHeads(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, named: Array<string | undefined>, message: string): Promise<void> {
+  const heads = new Set(named.filter((s): s is string => typeof s === "string" && s.length > 0));
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+    if (data.state === "open") heads.add(data.head.sha);
+  } catch (error) {
+    log.warn({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "could not read the pull request's current head either");
+  }
+  for (const sha of heads) {
+    const runId = (await services.knownCheckRuns.get(knownKey(ref, sha))) ?? null;
+    await writeEvaluationError(gh, { ...ref, headSha: sha }, runId, message, services.now()).catch((error: unknown) => {
+      // GitHub is down for writes too: the caller's error stands, and the event's redelivery or the next event retries.
+      log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, head: sha.slice(0, 12) }, "could not mark the run as not evaluated");
+    });
+  }
 }
 
 async function supersede(gh: GitHubClient, ref: PullRequestRef, checkRunId: number, newHead: string, now: Date): Promise<void> {

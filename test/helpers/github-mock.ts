@@ -109,6 +109,8 @@ export interface Scenario {
   codeowners?: string | null;
   classic?: Record<string, unknown> | null;
   merged?: boolean;
+  /** Every open PR whose head is this PR's head (this one included), as the facts query lists them. */
+  sharedHead?: Array<{ number: number; baseRef: string }>;
   mergedBy?: string;
   mergeCommitSha?: string;
 }
@@ -184,6 +186,7 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
               },
             ],
           },
+          ...(s.sharedHead ? sharedHeadAnswer(s, head.sha) : {}),
           baseRef: {
             branchProtectionRule: s.classic === undefined ? null : s.classic,
             target: { codeownersGithub: blob(s.codeowners), codeownersRoot: null, codeownersDocs: null },
@@ -192,6 +195,15 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
       },
       orgConfig: s.orgConfig === undefined ? null : { defaultBranchRef: { target: { config: blob(s.orgConfig) } } },
     },
+  };
+}
+
+/** The facts query's view of the open PRs sharing the head: the head branch's PRs and the head commit's. */
+function sharedHeadAnswer(s: Scenario, headSha: string): Record<string, unknown> {
+  const nodes = (s.sharedHead ?? []).map((p) => ({ number: p.number, headRefOid: headSha, baseRepository: { nameWithOwner: `${s.owner}/${s.repo}` } }));
+  return {
+    headRef: { associatedPullRequests: { totalCount: nodes.length, nodes } },
+    sharedHead: { nodes: [{ commit: { associatedPullRequests: { totalCount: nodes.length, nodes: nodes.map((n) => ({ ...n, state: "OPEN" })) } } }] },
   };
 }
 
