@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, a table each, then one final line of JSON.
 import { benchPullRequest } from "./pull-request.js";
+import { benchCraftedPr } from "./crafted-pr.js";
 import { benchSecrets } from "./secrets.js";
 import { benchPii } from "./pii.js";
 import { benchAudit } from "./audit.js";
@@ -42,5 +43,9 @@ final.export = exported;
 const audit = await benchAudit();
 console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${audit.coldRequestsPerRepo} counted requests per repository, warm ${audit.warmRequestsPerRepo} (${audit.seconds} s warm pass)`);
 final.audit = { repos: audit.repos, requests: audit.requests, seconds: audit.seconds, coldRequestsPerRepo: audit.coldRequestsPerRepo, warmRequestsPerRepo: audit.warmRequestsPerRepo };
+
+const crafted = await benchCraftedPr();
+console.log(`\nCrafted PR, every author-controlled attack at once (${JSON.stringify(crafted.input)}): ${crafted.cpuMs} ms CPU, longest event-loop stall ${crafted.maxEventLoopStallMs} ms, ${crafted.wallMs} ms wall, conclusion ${crafted.conclusion}`);
+final.craftedPr = { cpuMs: crafted.cpuMs, maxEventLoopStallMs: crafted.maxEventLoopStallMs };
 
 console.log(JSON.stringify(final));

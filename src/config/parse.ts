@@ -23,6 +23,8 @@ export interface ParsedConfigFile {
   /** null when the file has problems: an invalid file contributes nothing. */
   content: ConfigFileContent | null;
   problems: ConfigProblem[];
+  /** A problem located at a key path of this file (the deepest node of the path that exists). */
+  problemAt: (segments: Array<string | number>, message: string) => ConfigProblem;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -35,11 +37,17 @@ export function parseConfigFile(text: string, file: string, source: string): Par
     const { line, col } = lineCounter.linePos(offset);
     return { file, source, line, column: col, key, message };
   };
+  const problemAt = (segments: Array<string | number>, message: string): ConfigProblem => {
+    let node: Node | undefined;
+    for (let n = segments.length; n > 0 && !node?.range; n--) node = doc.getIn(segments.slice(0, n), true) as Node | undefined;
+    return problem(node?.range?.[0] ?? 0, segments.join("."), message);
+  };
 
   if (doc.errors.length > 0) {
     return {
       content: null,
       problems: doc.errors.map((e) => problem(e.pos[0], "", `YAML syntax error: ${firstLine(e.message)}`)),
+      problemAt,
     };
   }
   const value: unknown = doc.toJS() ?? {};
@@ -48,7 +56,7 @@ export function parseConfigFile(text: string, file: string, source: string): Par
       const { segments, message } = describe(error);
       return problem(offsetOf(doc, segments, error), segments.join("."), message);
     });
-    return { content: null, problems };
+    return { content: null, problems, problemAt };
   }
   const content = value as ConfigFileContent;
   const auditProblems = parseAuditConfig(content.audit).problems.map((p) => {
@@ -57,10 +65,10 @@ export function parseConfigFile(text: string, file: string, source: string): Par
     for (let n = segments.length; n > 0 && !node?.range; n--) node = doc.getIn(segments.slice(0, n), true) as Node | undefined;
     return problem(node?.range?.[0] ?? 0, p.key, p.message);
   });
-  if (auditProblems.length > 0) return { content: null, problems: auditProblems };
+  if (auditProblems.length > 0) return { content: null, problems: auditProblems, problemAt };
   const regexProblems = checkRegexes(content, doc, problem);
-  if (regexProblems.length > 0) return { content: null, problems: regexProblems };
-  return { content, problems: [] };
+  if (regexProblems.length > 0) return { content: null, problems: regexProblems, problemAt };
+  return { content, problems: [], problemAt };
 }
 
 function firstLine(message: string): string {

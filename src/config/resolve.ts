@@ -16,6 +16,8 @@ export interface ConfigLayerInput {
   text: string | null;
   /** Only the org layer's `minimums` are honoured. */
   isOrgLayer: boolean;
+  /** The commit the file was read at (its default branch's head), named in the check's footer. */
+  commit?: string | null;
 }
 
 // Config files change rarely and every event re-reads them: remember the last answers.
@@ -56,12 +58,62 @@ export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
         message: "minimums are only honoured in the organization's .github repository; ignored here",
       });
     }
-    config = overlay(config, parsed.content);
-    if (layer.isOrgLayer) minimums = parsed.content.minimums;
-    sources.push(`${layer.source}:${layer.file}`);
+    let content = parsed.content;
+    if (!layer.isOrgLayer) {
+      const bounded = withinOrgBounds(content, minimums, parsed.problemAt);
+      content = bounded.content;
+      problems.push(...bounded.problems);
+    }
+    config = overlay(config, content);
+    if (layer.isOrgLayer) minimums = content.minimums;
+    sources.push(`${layer.source}:${layer.file}${layer.commit ? `@${layer.commit.slice(0, 12)}` : ""}`);
   }
   if (minimums?.controls) config = { ...config, controls: applyMinimums(config.controls, minimums.controls) };
   return { config, sources: sources.length > 0 ? sources : ["built-in safe defaults"], problems, hash: configHash(config) };
+}
+
+/**
+ * What a repository file may not decide about its own gate: where its evidence goes
+ * (`archive`), who may declare its emergencies (`exceptions.allowed`) — org settings, a
+ * problem on their line here — and which paths its secret scan skips beyond the globs
+ * the org's `minimums.controls.secrets.diff.ignorePaths` allows (when the org lists them;
+ * an empty list forbids any).
+ */
+function withinOrgBounds(
+  content: ConfigFileContent,
+  minimums: ConfigFileContent["minimums"] | undefined,
+  problemAt: (segments: Array<string | number>, message: string) => ConfigProblem,
+): { content: ConfigFileContent; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const bounded: ConfigFileContent = { ...content };
+  if (content.archive !== undefined) {
+    problems.push(problemAt(["archive"], "is an organization setting (where this repository's evidence goes): set it in the organization's .github repository; the org's value stays in force"));
+    delete bounded.archive;
+  }
+  if (content.exceptions && "allowed" in content.exceptions) {
+    problems.push(problemAt(["exceptions", "allowed"], "is an organization setting (who may declare an emergency change): set it in the organization's .github repository; the org's list stays in force"));
+    const { allowed: _refused, ...rest } = content.exceptions;
+    bounded.exceptions = rest;
+  }
+  const allowedIgnores = minimums?.controls?.["secrets.diff"]?.ignorePaths;
+  const ignores = content.controls?.["secrets.diff"]?.ignorePaths;
+  if (Array.isArray(allowedIgnores) && Array.isArray(ignores)) {
+    const allowed = new Set(allowedIgnores as string[]);
+    const kept = (ignores as string[]).filter((glob, i) => {
+      if (allowed.has(glob)) return true;
+      problems.push(
+        problemAt(
+          ["controls", "secrets.diff", "ignorePaths", i],
+          allowed.size === 0
+            ? `"${glob}" is refused: the organization does not let repositories skip paths in the secret scan (minimums.controls.secrets.diff.ignorePaths is empty); the path is scanned`
+            : `"${glob}" is not among the globs the organization allows (${[...allowed].map((g) => `"${g}"`).join(", ")}); the path is scanned`,
+        ),
+      );
+      return false;
+    });
+    bounded.controls = { ...content.controls, "secrets.diff": { ...content.controls!["secrets.diff"], ignorePaths: kept } };
+  }
+  return { content: bounded, problems };
 }
 
 export function configHash(config: Config): string {
@@ -116,6 +168,8 @@ function applyMinimums(
   for (const [id, floor] of Object.entries(minimums)) {
     const current = { ...result[id] };
     for (const [key, min] of Object.entries(floor)) {
+      // A bound on what repositories may skip, not a floor: applied to the repository file (withinOrgBounds).
+      if (id === "secrets.diff" && key === "ignorePaths") continue;
       const value = current[key];
       if (key === "mode") {
         current[key] = MODE_RANK[value as Mode] >= MODE_RANK[min as Mode] ? value : min;

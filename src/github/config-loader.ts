@@ -53,9 +53,9 @@ export function unreadableOrgLayerProblem(owner: string): ConfigProblem {
 }
 
 /** Org layer (+ repository layer unless the repository is the org's `.github` itself), resolved; an unreadable org layer is a problem. */
-export function resolveLayers(owner: string, repo: string | undefined, org: OrgLayerRead, repoText: string | null): ResolvedConfig {
-  const layers: ConfigLayerInput[] = [{ source: `${owner}/${ORG_CONFIG_REPOSITORY}`, file: CONFIG_FILE, text: org.readable ? org.text : null, isOrgLayer: true }];
-  if (repo !== undefined && repo.toLowerCase() !== ORG_CONFIG_REPOSITORY) layers.push({ source: `${owner}/${repo}`, file: CONFIG_FILE, text: repoText, isOrgLayer: false });
+export function resolveLayers(owner: string, repo: string | undefined, org: OrgLayerRead, repoText: string | null, commits: { org?: string | null; repo?: string | null } = {}): ResolvedConfig {
+  const layers: ConfigLayerInput[] = [{ source: `${owner}/${ORG_CONFIG_REPOSITORY}`, file: CONFIG_FILE, text: org.readable ? org.text : null, isOrgLayer: true, commit: commits.org ?? null }];
+  if (repo !== undefined && repo.toLowerCase() !== ORG_CONFIG_REPOSITORY) layers.push({ source: `${owner}/${repo}`, file: CONFIG_FILE, text: repoText, isOrgLayer: false, commit: commits.repo ?? null });
   const resolved = resolveConfigCached(layers);
   return org.readable ? resolved : { ...resolved, problems: [unreadableOrgLayerProblem(owner), ...resolved.problems] };
 }

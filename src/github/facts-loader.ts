@@ -97,7 +97,8 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
     isOrgRepository ? Promise.resolve(null) : blobText(gh, ref, decodeBlob(repository.defaultBranchRef?.target?.config)),
     codeOwnersOf(gh, ref, gpr),
   ]);
-  const resolved = resolveLayers(ref.owner, ref.repo, orgLayer, repoText);
+  const layerCommits = { org: isOrgRepository ? repository.defaultBranchRef?.target?.oid : data.result.orgConfig?.defaultBranchRef?.target?.oid, repo: repository.defaultBranchRef?.target?.oid };
+  const resolved = resolveLayers(ref.owner, ref.repo, orgLayer, repoText, layerCommits);
   if (!orgLayer.readable) incomplete.push({ fact: "orgConfig", reason: `the org config in ${ref.owner}/${ORG_CONFIG_REPOSITORY} could not be read` });
   const config = resolved.config;
 

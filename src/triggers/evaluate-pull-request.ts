@@ -15,6 +15,8 @@ import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "..
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
 import { openPullRequestsForCommit } from "../github/pulls-for-commit.js";
 import { evaluate } from "../verdict/evaluate.js";
+import { evaluateOffMainThread } from "../verdict/off-thread.js";
+import { catalogue } from "../controls/index.js";
 import { combineVerdicts, type PullVerdict } from "../verdict/combine.js";
 import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
@@ -59,7 +61,10 @@ const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.o
 
 async function loadAndEvaluate(gh: GitHubClient, services: AppServices, ref: PullRequestRef, evaluationId: string): Promise<{ loaded: LoadedPullRequest; verdict: Verdict }> {
   const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
-  const verdict = evaluate(loaded.facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
+  const env = { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() };
+  // The built-in controls run off the main thread when the input is large; a custom set (tests) runs here.
+  const verdict =
+    services.controls === catalogue ? await evaluateOffMainThread(loaded.facts, loaded.resolved, env, evaluationId) : evaluate(loaded.facts, loaded.resolved, env, evaluationId, services.controls);
   return { loaded, verdict };
 }
 
