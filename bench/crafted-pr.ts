@@ -10,6 +10,8 @@
 
 import { generateKeyPairSync } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
 import { createServices } from "../src/triggers/services.js";
@@ -21,6 +23,8 @@ export interface CraftedPrBench {
   maxEventLoopStallMs: number;
   wallMs: number;
   conclusion: string | null;
+  /** The run's title: the verdict, or why the evaluation was stopped. */
+  title: string | null;
   input: { bodyChars: number; diffLines: number; codeOwnersRules: number; changedPaths: number };
 }
 
@@ -69,6 +73,12 @@ export async function benchCraftedPr(): Promise<CraftedPrBench> {
   const { scenario, files } = craftedScenario();
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
   let conclusion: string | null = null;
+  let title: string | null = null;
+  const record = async (request: Request) => {
+    const body = (await request.json()) as { conclusion?: string; output?: { title?: string } };
+    conclusion = body.conclusion ?? conclusion;
+    title = body.output?.title ?? title;
+  };
   let fakeGitHubMicros = 0;
   const facts = JSON.stringify(factsResponse(scenario));
   // Warm-up on an ordinary PR first: JIT, module loading and the installation token are not the attack's cost.
@@ -84,11 +94,11 @@ export async function benchCraftedPr(): Promise<CraftedPrBench> {
     if (path.includes("/collaborators/")) return json(200, { permission: "write", role_name: "write", user: { login: path.split("/")[5] } });
     if (path.endsWith("/pulls/2/files")) return json(200, warming ? files.slice(1, 2) : files);
     if (request.method === "POST" && path.endsWith("/check-runs")) {
-      conclusion = ((await request.json()) as { conclusion?: string }).conclusion ?? conclusion;
+      await record(request);
       return json(201, { id: 1 });
     }
     if (request.method === "PATCH" && path.includes("/check-runs/")) {
-      conclusion = ((await request.json()) as { conclusion?: string }).conclusion ?? conclusion;
+      await record(request);
       return json(200, { id: 1 });
     }
     return json(404, { message: `bench fake GitHub has no ${request.method} ${path}` });
@@ -130,7 +140,10 @@ export async function benchCraftedPr(): Promise<CraftedPrBench> {
   fakeGitHubMicros = 0;
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  await probot.receive({ id: "crafted", name: "pull_request", payload: payload() });
+  conclusion = null;
+  title = null;
+  // The evaluation fails closed when it passes its deadline (src/verdict/off-thread.ts): the handler then rethrows.
+  await probot.receive({ id: "crafted", name: "pull_request", payload: payload() }).catch(() => undefined);
   const wallMs = performance.now() - wall;
   const used = process.cpuUsage(cpu);
   stalls.disable();
@@ -139,10 +152,11 @@ export async function benchCraftedPr(): Promise<CraftedPrBench> {
     maxEventLoopStallMs: Math.round(stalls.max / 1e6),
     wallMs: Math.round(wallMs),
     conclusion,
+    title,
     input: { bodyChars: BODY_CHARS, diffLines: BOMB_LINES, codeOwnersRules: RULES, changedPaths: PATHS },
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   console.log(JSON.stringify({ craftedPr: await benchCraftedPr() }));
 }

@@ -45,7 +45,7 @@ console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${a
 final.audit = { repos: audit.repos, requests: audit.requests, seconds: audit.seconds, coldRequestsPerRepo: audit.coldRequestsPerRepo, warmRequestsPerRepo: audit.warmRequestsPerRepo };
 
 const crafted = await benchCraftedPr();
-console.log(`\nCrafted PR, every author-controlled attack at once (${JSON.stringify(crafted.input)}): ${crafted.cpuMs} ms CPU, longest event-loop stall ${crafted.maxEventLoopStallMs} ms, ${crafted.wallMs} ms wall, conclusion ${crafted.conclusion}`);
+console.log(`\nCrafted PR, every author-controlled attack at once (${JSON.stringify(crafted.input)}): ${crafted.cpuMs} ms CPU, longest event-loop stall ${crafted.maxEventLoopStallMs} ms, ${crafted.wallMs} ms wall, ${crafted.conclusion}: ${crafted.title}`);
 final.craftedPr = { cpuMs: crafted.cpuMs, maxEventLoopStallMs: crafted.maxEventLoopStallMs };
 
 console.log(JSON.stringify(final));

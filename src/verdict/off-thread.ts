@@ -27,16 +27,29 @@ export type EvaluationReply = { id: number; verdict: Verdict } | { id: number; e
  */
 export const INLINE_WEIGHT_LIMIT = 200_000;
 
+/**
+ * An evaluation in the worker that takes longer than this is stopped (the worker is
+ * terminated and replaced) and fails closed: its run says it could not be evaluated.
+ * Bounded work, whatever the input: GitHub redelivers nothing, but the next event or a
+ * re-run tries again.
+ */
+export const EVALUATION_DEADLINE_MS = 30_000;
+
+export class EvaluationDeadlineExceeded extends Error {
+  override name = "EvaluationDeadlineExceeded";
+}
+
 export function evaluationWeight(facts: Facts, resolved: ResolvedConfig): number {
   const pr = facts.pr;
   const patches = (pr.files ?? []).reduce((n, f) => n + (f.patch?.length ?? 0), 0);
   const rules = (facts.codeOwners.text?.split("\n").length ?? 0) + resolved.config.controls["review.approval"].paths.length + 1;
-  return pr.body.length + pr.title.length + pr.headRef.length + patches + pr.changedPaths.length * rules * 4;
+  // Matching one path against one CODEOWNERS line or path rule is weighted as 40 characters of text.
+  return pr.body.length + pr.title.length + pr.headRef.length + patches + pr.changedPaths.length * rules * 40;
 }
 
 let worker: Worker | null = null;
 let nextId = 1;
-const waiting = new Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void }>();
+const waiting = new Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void; worker: Worker }>();
 /** How many evaluations went to the worker (tests and the bench read it). */
 export const offThreadStats = { evaluations: 0 };
 
@@ -59,8 +72,9 @@ function theWorker(): Worker {
     else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
   });
   const fail = (error: Error) => {
-    worker = null;
+    if (worker === started) worker = null;
     for (const [id, pending] of waiting) {
+      if (pending.worker !== started) continue;
       waiting.delete(id);
       pending.reject(error);
     }
@@ -72,16 +86,33 @@ function theWorker(): Worker {
 }
 
 /** The verdict, computed inline for small inputs and in the worker thread for large ones. */
-export async function evaluateOffMainThread(facts: Facts, resolved: ResolvedConfig, env: ControlEnv, evaluationId: string, options: { force?: boolean } = {}): Promise<Verdict> {
+export async function evaluateOffMainThread(
+  facts: Facts,
+  resolved: ResolvedConfig,
+  env: ControlEnv,
+  evaluationId: string,
+  options: { force?: boolean; deadlineMs?: number } = {},
+): Promise<Verdict> {
   if (!options.force && evaluationWeight(facts, resolved) < INLINE_WEIGHT_LIMIT) return evaluate(facts, resolved, env, evaluationId);
   const id = nextId++;
   offThreadStats.evaluations++;
   const running = theWorker();
+  const deadlineMs = options.deadlineMs ?? EVALUATION_DEADLINE_MS;
+  let timer: NodeJS.Timeout | undefined;
   return new Promise<Verdict>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    if (waiting.size === 1) running.ref();
+    waiting.set(id, { resolve, reject, worker: running });
+    running.ref();
+    timer = setTimeout(() => {
+      if (!waiting.has(id)) return;
+      waiting.delete(id);
+      reject(new EvaluationDeadlineExceeded(`the evaluation did not finish within its ${Math.round(deadlineMs / 1000)} s budget (the pull request's input is too large to evaluate in bounded time) and was stopped`));
+      // The worker is busy with it: replace it (evaluations waiting behind it fail too and are retried by their events).
+      if (worker === running) worker = null;
+      void running.terminate();
+    }, deadlineMs);
     running.postMessage({ id, facts, resolved, env, evaluationId } satisfies EvaluationRequest);
   }).finally(() => {
-    if (waiting.size === 0) worker?.unref();
+    clearTimeout(timer);
+    if (![...waiting.values()].some((w) => w.worker === running)) running.unref();
   });
 }
