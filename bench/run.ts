@@ -6,6 +6,7 @@ import { benchAudit } from "./audit.js";
 import { benchEvidence } from "./evidence.js";
 import { benchExport } from "./export.js";
 import { benchTrust } from "./trust.js";
+import { benchBurst } from "./burst.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -42,5 +43,9 @@ final.export = exported;
 const audit = await benchAudit();
 console.log(`\nOrg audit, generated org of ${audit.repos} repositories: cold ${audit.coldRequestsPerRepo} counted requests per repository, warm ${audit.warmRequestsPerRepo} (${audit.seconds} s warm pass)`);
 final.audit = { repos: audit.repos, requests: audit.requests, seconds: audit.seconds, coldRequestsPerRepo: audit.coldRequestsPerRepo, warmRequestsPerRepo: audit.warmRequestsPerRepo };
+
+const burst = await benchBurst();
+console.log(`\nBurst: ${burst.prs} pull requests opened at once across ${burst.installations} installations, fake GitHub admitting 5 writes/s per installation: ${JSON.stringify(burst)}`);
+final.burst = { prs: burst.prs, installations: burst.installations, secondsToAllChecks: burst.secondsToAllChecks, floorSeconds: burst.floorSeconds, writesPerEvaluation: burst.writesPerEvaluation };
 
 console.log(JSON.stringify(final));

@@ -1,6 +1,6 @@
 // Trigger → facts → controls → verdict → check run, for one pull request.
 
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { GitHubClient } from "../github/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
@@ -46,13 +46,30 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const knownKey = (sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
   let checkRunId: number | null = null;
   const announced = options.reportOnSha ?? options.headSha;
+  // "In progress" is shown only when the evaluation takes longer than a moment: a fast one
+  // creates its check run already completed — one write instead of two (GitHub's write limits).
+  let inProgress: Promise<number> | null = null;
+  let inProgressTimer: NodeJS.Timeout | undefined;
   if (options.post && announced) {
     checkRunId = (await services.knownCheckRuns.get(knownKey(announced))) ?? null;
     if (checkRunId === null) {
-      checkRunId = await createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now());
-      await services.knownCheckRuns.set(knownKey(announced), checkRunId);
+      const create = () => {
+        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
+          await services.knownCheckRuns.set(knownKey(announced), id);
+          return id;
+        });
+        inProgress.catch(() => undefined); // awaited below; never an unhandled rejection
+      };
+      const delay = services.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS;
+      if (delay <= 0) create();
+      else inProgressTimer = setTimeout(create, delay);
     }
   }
+  /** Stops the in-progress timer; the run it created (if it fired) is the one to complete. */
+  const settleInProgress = async () => {
+    clearTimeout(inProgressTimer);
+    if (inProgress) checkRunId = await inProgress;
+  };
 
   let loaded: LoadedPullRequest;
   try {
@@ -60,6 +77,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   } catch (error) {
     const status = (error as { status?: number }).status;
     log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId }, "could not load the facts");
+    await settleInProgress();
     if (options.post && announced) {
       await writeEvaluationError(
         gh,
@@ -74,11 +92,13 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
 
   const { facts } = loaded;
   if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
+    await settleInProgress();
     log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "pull request is closed; not evaluated");
     return null;
   }
   const verdict = evaluate(facts, loaded.resolved, { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() }, evaluationId, services.controls);
   const reportSha = options.reportOnSha ?? facts.pr.headSha;
+  await settleInProgress();
   if (options.post) {
     // The head may have moved since the webhook: the run created for the announced commit
     // belongs to that commit, never to the new head (which gets its own).
@@ -92,8 +112,17 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     if (checkRunId !== null && announced !== undefined && options.reportOnSha === undefined && reportSha !== announced) {
       // Close the run of the superseded commit without passing it (cancelled fails a required check).
       await supersede(gh, ref, checkRunId, reportSha, services.now());
+      await services.knownCheckRuns.rememberWritten(checkRunId, "superseded");
     }
-    checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
+    // An update that would show exactly what the run shows already is not sent.
+    const digest = verdictDigest(verdict, evaluationId);
+    if (existing !== null && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
+      checkRunId = existing;
+      log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId, checkRunId }, "verdict unchanged; check run not rewritten");
+    } else {
+      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
+      await services.knownCheckRuns.rememberWritten(checkRunId, digest);
+    }
     await services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
   }
   log.info(
@@ -107,6 +136,15 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     "evaluated pull request",
   );
   return { loaded, verdict, checkRunId, evaluationId };
+}
+
+/** How long an evaluation may take before its check run is shown in progress. */
+export const IN_PROGRESS_AFTER_MS = 2_000;
+
+/** What a check run shows, without the evaluation id (a new one every time): equal → nothing to update. */
+function verdictDigest(verdict: Verdict, evaluationId: string): string {
+  const summary = verdict.summary.split(evaluationId).join("");
+  return createHash("sha256").update(JSON.stringify([verdict.status, verdict.conclusion ?? null, verdict.title, summary, verdict.annotations])).digest("hex");
 }
 
 async function supersede(gh: GitHubClient, ref: PullRequestRef, checkRunId: number, newHead: string, now: Date): Promise<void> {
