@@ -234,14 +234,16 @@ async function main(): Promise<number> {
   // ── wait until settled: queue empty, every failed delivery recovered, nothing moving ──
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue("deliveries", { connection, prefix: "soc2-guard" });
+  // "Moving": deliveries and writes (the recovery's and the export's periodic reads do not count).
+  const moving = () => sandbox.deliveries.length + sandbox.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/app/")).length;
   let quiet = 0;
   while (quiet < 4 && Date.now() < deadline) {
-    const before = sandbox.deliveries.length + sandbox.requests.length;
+    const before = moving();
     await sleep(1_000);
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
     const busy = Object.values(counts).reduce((a, b) => a + b, 0);
     const unrecovered = unrecoveredGuids(sandbox).length;
-    quiet = busy === 0 && unrecovered === 0 && sandbox.queued.length === 0 && inFlight === 0 && sandbox.deliveries.length + sandbox.requests.length === before ? quiet + 1 : 0;
+    quiet = busy === 0 && unrecovered === 0 && sandbox.queued.length === 0 && inFlight === 0 && moving() === before ? quiet + 1 : 0;
   }
   const timedOut = Date.now() >= deadline;
   pumping = false;
