@@ -7,6 +7,7 @@ import { benchAudit } from "./audit.js";
 import { benchEvidence } from "./evidence.js";
 import { benchExport } from "./export.js";
 import { benchTrust } from "./trust.js";
+import { benchBurst } from "./burst.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -47,5 +48,8 @@ final.audit = { repos: audit.repos, requests: audit.requests, seconds: audit.sec
 const crafted = await benchCraftedPr();
 console.log(`\nCrafted PR, every author-controlled attack at once (${JSON.stringify(crafted.input)}): ${crafted.cpuMs} ms CPU, longest event-loop stall ${crafted.maxEventLoopStallMs} ms, ${crafted.wallMs} ms wall, ${crafted.conclusion}: ${crafted.title}`);
 final.craftedPr = { cpuMs: crafted.cpuMs, maxEventLoopStallMs: crafted.maxEventLoopStallMs };
+const burst = await benchBurst();
+console.log(`\nBurst: ${burst.prs} pull requests opened at once across ${burst.installations} installations, fake GitHub admitting 5 writes/s per installation: ${JSON.stringify(burst)}`);
+final.burst = { prs: burst.prs, installations: burst.installations, secondsToAllChecks: burst.secondsToAllChecks, floorSeconds: burst.floorSeconds, writesPerEvaluation: burst.writesPerEvaluation };
 
 console.log(JSON.stringify(final));

@@ -224,7 +224,10 @@ async function installationToken(sandbox: GitHubSandbox): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-main().then(
+// `--replicas N` (N > 1): the availability soak, several replicas on one Redis (scripts/soak-replicas.ts).
+const replicasArg = process.argv.indexOf("--replicas");
+const run = replicasArg >= 0 && Number(process.argv[replicasArg + 1]) > 1 ? (await import("./soak-replicas.js")).runReplicaSoak : main;
+run().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`soak: ${(error as Error).stack ?? String(error)}\n`);

@@ -312,7 +312,10 @@ export function createApp(options: AppOptions = {}) {
       const [day, hour] = (process.env.SOC2_GUARD_EXPORT_SCHEDULE ?? "1 2").split(/\s+/).map(Number);
       tasks.push({
         name: "monthly-export",
-        cadence: { kind: "monthly", dayOfMonth: day ?? 1, hourUtc: hour ?? 2 },
+        // SOC2_GUARD_EXPORT_EVERY_SECONDS (soak only): fire every N seconds to prove one export per period across replicas.
+        cadence: process.env.SOC2_GUARD_EXPORT_EVERY_SECONDS
+          ? { kind: "every", ms: Number(process.env.SOC2_GUARD_EXPORT_EVERY_SECONDS) * 1000, atStart: false }
+          : { kind: "monthly", dayOfMonth: day ?? 1, hourUtc: hour ?? 2 },
         run: async (firedAt) => {
           const period = previousMonthLabel(firedAt);
           await forEachOrganizationInstallation(
@@ -377,7 +380,11 @@ export function createApp(options: AppOptions = {}) {
         { name: "evidence", check: async () => (services.evidenceProblem ? services.evidenceProblem() : spoolStuck()) },
       ],
     });
-    probotOptions?.addHandler?.(health);
+    try {
+      probotOptions?.addHandler?.(health);
+    } catch {
+      // Probot without a server (a bench, a test): the caller serves the endpoints itself
+    }
     const handleRef: AppRuntime = {
       runtime,
       metrics,

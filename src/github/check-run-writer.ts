@@ -90,15 +90,17 @@ export async function writeVerdict(gh: GitHubClient, target: CheckTarget, checkR
 }
 
 /** A failing check run that says the evaluation itself could not finish: never a silent pass. */
-export async function writeEvaluationError(gh: GitHubClient, target: CheckTarget, checkRunId: number | null, message: string, now: Date): Promise<void> {
+/** Returns the run's id (a new one when there was none). */
+export async function writeEvaluationError(gh: GitHubClient, target: CheckTarget, checkRunId: number | null, message: string, now: Date): Promise<number> {
   const output = {
     title: "soc2-guard could not evaluate this commit",
     summary: `${message}\n\nThe controls were not evaluated, so this check fails rather than passing silently. Use **Re-run** on this check once GitHub recovers.`,
   };
   const body = { status: "completed" as const, conclusion: "failure" as const, completed_at: now.toISOString(), output };
   if (checkRunId === null) {
-    await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: target.owner, repo: target.repo, name: OWN_CHECK_NAME, head_sha: target.headSha, external_id: target.headSha, ...body });
-  } else {
-    await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: target.owner, repo: target.repo, check_run_id: checkRunId, ...body });
+    const { data } = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: target.owner, repo: target.repo, name: OWN_CHECK_NAME, head_sha: target.headSha, external_id: target.headSha, ...body });
+    return Number(data.id);
   }
+  await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: target.owner, repo: target.repo, check_run_id: checkRunId, ...body });
+  return checkRunId;
 }

@@ -29,4 +29,12 @@ export class RedisCheckRunStore implements CheckRunStore {
   async delete(key: string): Promise<void> {
     await this.redis.del(this.key(key));
   }
+
+  async lastWritten(id: number): Promise<string | undefined> {
+    return (await this.redis.get(`${this.prefix}:check-run-output:${id}`)) ?? undefined;
+  }
+
+  async rememberWritten(id: number, digest: string): Promise<void> {
+    await this.redis.set(`${this.prefix}:check-run-output:${id}`, digest, "EX", KEEP_SECONDS);
+  }
 }

@@ -9,7 +9,7 @@
 //   (after the client's retries) or the evaluation itself throws, the run on the current
 //   head becomes a failure that says so, with the evaluation id.
 
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { GitHubClient } from "../github/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
@@ -73,19 +73,37 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const pr = `${ref.owner}/${ref.repo}#${ref.number}`;
   let checkRunId: number | null = null;
   const announced = options.headSha;
+  // "In progress" is shown only when the evaluation takes longer than a moment: a fast one
+  // creates its check run already completed — one write instead of two (GitHub's write limits).
+  let inProgress: Promise<number> | null = null;
+  let inProgressTimer: NodeJS.Timeout | undefined;
   if (options.post && announced) {
     checkRunId = (await services.knownCheckRuns.get(knownKey(ref, announced))) ?? null;
     if (checkRunId === null) {
-      checkRunId = await createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now());
-      await services.knownCheckRuns.set(knownKey(ref, announced), checkRunId);
+      const create = () => {
+        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
+          await services.knownCheckRuns.set(knownKey(ref, announced), id);
+          return id;
+        });
+        inProgress.catch(() => undefined); // awaited below; never an unhandled rejection
+      };
+      const delay = services.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS;
+      if (delay <= 0) create();
+      else inProgressTimer = setTimeout(create, delay);
     }
   }
+  /** Stops the in-progress timer; the run it created (if it fired) is the one to complete. */
+  const settleInProgress = async () => {
+    clearTimeout(inProgressTimer);
+    if (inProgress) checkRunId = await inProgress;
+  };
 
   let own: { loaded: LoadedPullRequest; verdict: Verdict };
   try {
     own = await loadAndEvaluate(gh, services, ref, evaluationId);
   } catch (error) {
     log.error({ err: describeError(error), pr, evaluationId }, "could not evaluate the pull request");
+    await settleInProgress().catch(() => undefined);
     if (options.post) await failCurrentHeads(gh, log, services, ref, [announced, options.knownHeadSha], couldNotEvaluate(error, evaluationId));
     throw error;
   }
@@ -93,6 +111,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const { loaded, verdict } = own;
   const { facts } = loaded;
   if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
+    await settleInProgress();
     log.info({ pr }, "pull request is closed; not evaluated");
     return null;
   }
@@ -101,14 +120,24 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const reportSha = facts.pr.headSha;
   try {
     const posted = await withSharingPulls(gh, log, services, ref, loaded, verdict, evaluationId);
+    await settleInProgress();
     // The head may have moved since the webhook: the run created for the announced commit
     // belongs to that commit, never to the new head (which gets its own).
     const existing = reportSha === announced ? (checkRunId ?? (await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null) : ((await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null);
     if (checkRunId !== null && announced !== undefined && reportSha !== announced) {
       // Close the run of the superseded commit without passing it (cancelled fails a required check).
       await supersede(gh, ref, checkRunId, reportSha, services.now());
+      await services.knownCheckRuns.rememberWritten(checkRunId, "superseded");
     }
-    checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, posted, services.now());
+    // An update that would show exactly what the run shows already is not sent.
+    const digest = verdictDigest(posted, evaluationId);
+    if (existing !== null && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
+      checkRunId = existing;
+      log.info({ pr, evaluationId, checkRunId }, "verdict unchanged; check run not rewritten");
+    } else {
+      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, posted, services.now());
+      await services.knownCheckRuns.rememberWritten(checkRunId, digest);
+    }
     await services.knownCheckRuns.set(knownKey(ref, reportSha), checkRunId);
     log.info(
       {
@@ -124,6 +153,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     return { loaded, verdict, posted, checkRunId, evaluationId };
   } catch (error) {
     log.error({ err: describeError(error), pr, evaluationId }, "could not finish the evaluation");
+    await settleInProgress().catch(() => undefined);
     await failCurrentHeads(gh, log, services, ref, [reportSha], couldNotEvaluate(error, evaluationId));
     throw error;
   }
@@ -181,10 +211,12 @@ export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services
     }
     const verdict = combineVerdicts(pulls, { sha: group.headSha, evaluationId, scope: "merge-group" });
     await writeVerdict(gh, target, checkRunId, verdict, services.now());
+    await services.knownCheckRuns.rememberWritten(checkRunId, verdictDigest(verdict, evaluationId));
     log.info({ group: group.headSha.slice(0, 12), pulls: group.pullNumbers, conclusion: verdict.conclusion ?? verdict.status, evaluationId }, "evaluated merge group");
     return verdict;
   } catch (error) {
     await writeEvaluationError(gh, target, checkRunId, couldNotEvaluate(error, evaluationId), services.now());
+    await services.knownCheckRuns.rememberWritten(checkRunId, "could-not-evaluate");
     throw error;
   }
 }
@@ -210,12 +242,25 @@ async function failCurrentHeads(gh: GitHubClient, log: Logger, services: AppServ
     log.warn({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "could not read the pull request's current head either");
   }
   for (const sha of heads) {
-    const runId = (await services.knownCheckRuns.get(knownKey(ref, sha))) ?? null;
-    await writeEvaluationError(gh, { ...ref, headSha: sha }, runId, message, services.now()).catch((error: unknown) => {
+    try {
+      const runId = await writeEvaluationError(gh, { ...ref, headSha: sha }, (await services.knownCheckRuns.get(knownKey(ref, sha))) ?? null, message, services.now());
+      // The next verdict is written in full, whatever the run showed before.
+      await services.knownCheckRuns.rememberWritten(runId, "could-not-evaluate");
+      await services.knownCheckRuns.set(knownKey(ref, sha), runId);
+    } catch (error) {
       // GitHub is down for writes too: the caller's error stands, and the event's redelivery or the next event retries.
       log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, head: sha.slice(0, 12) }, "could not mark the run as not evaluated");
-    });
+    }
   }
+}
+
+/** How long an evaluation may take before its check run is shown in progress. */
+export const IN_PROGRESS_AFTER_MS = 2_000;
+
+/** What a check run shows, without the evaluation id (a new one every time): equal → nothing to update. */
+function verdictDigest(verdict: Verdict, evaluationId: string): string {
+  const summary = verdict.summary.split(evaluationId).join("");
+  return createHash("sha256").update(JSON.stringify([verdict.status, verdict.conclusion ?? null, verdict.title, summary, verdict.annotations])).digest("hex");
 }
 
 async function supersede(gh: GitHubClient, ref: PullRequestRef, checkRunId: number, newHead: string, now: Date): Promise<void> {

@@ -45,6 +45,8 @@ export interface AppServices {
   archiveDir: string | null;
   /** Records and webhook intents waiting in the spools (written by their own retries). */
   pendingEvidence: () => number;
+  /** Show a check run "in progress" only after this many ms of evaluation (default 2 s; 0 = at once). */
+  inProgressAfterMs?: number;
   /** null when the evidence path is healthy, else what is stuck (for /readyz); optional. */
   evidenceProblem?: () => string | null;
   /** The app's Ed25519 key: attestations and checkpoints (a throwaway one in tests and the sandbox). */
@@ -206,11 +208,15 @@ export interface CheckRunStore {
   get(key: string): Promise<number | undefined>;
   set(key: string, id: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** A digest of what check run `id` shows, as we last wrote it (an unchanged verdict is not resent). */
+  lastWritten(id: number): Promise<string | undefined>;
+  rememberWritten(id: number, digest: string): Promise<void>;
 }
 
 /** One process's store: bounded, forgets the oldest commits first. */
 export class MemoryCheckRunStore implements CheckRunStore {
   private readonly map = new BoundedMap<string, number>(10_000);
+  private readonly written = new BoundedMap<number, string>(10_000);
   async get(key: string): Promise<number | undefined> {
     return this.map.get(key);
   }
@@ -219,6 +225,12 @@ export class MemoryCheckRunStore implements CheckRunStore {
   }
   async delete(key: string): Promise<void> {
     this.map.delete(key);
+  }
+  async lastWritten(id: number): Promise<string | undefined> {
+    return this.written.get(id);
+  }
+  async rememberWritten(id: number, digest: string): Promise<void> {
+    this.written.set(id, digest);
   }
 }
 

@@ -48,8 +48,8 @@ afterEach(() => {
 });
 
 describe("pull request gate", () => {
-  it("creates the check in progress at once, then fails an unapproved PR with the fix", async () => {
-    const app = createTestApp();
+  it("creates the check in progress when the evaluation is slow, then fails an unapproved PR with the fix", async () => {
+    const app = createTestApp({ inProgressAfterMs: 0 });
     const scope = mockInstallationToken(nock(API));
     mockEvaluationReads(scope, base);
     const writes = recordCheckRuns(scope);
@@ -152,6 +152,27 @@ describe("pull request gate", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it("creates the check run already completed, in one write, when the evaluation is quick", async () => {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, base);
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+    expect(writes.map((w) => [w.method, w.body.status, w.body.conclusion])).toEqual([["POST", "completed", "failure"]]);
+    expect(writes[0]!.body).toMatchObject({ name: "soc2-guard", head_sha: HEAD });
+  });
+
+  it("does not rewrite a check run whose verdict did not change", async () => {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, base);
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+    mockEvaluationReads(scope, base);
+    await app.receive("pull_request", { ...webhookPayload("pull_request", "labeled"), action: "edited" });
+    expect(writes.map((w) => w.method)).toEqual(["POST"]);
+  });
+
   it("re-evaluates on a re-run request with a fresh check run", async () => {
     const app = createTestApp();
     const scope = mockInstallationToken(nock(API));
@@ -163,10 +184,7 @@ describe("pull request gate", () => {
     mockEvaluationReads(scope, { ...base, owner: "github", repo: "hello-world" });
     const writes = recordCheckRuns(scope, 555, "github/hello-world");
     await app.receive("check_run", rerun);
-    expect(writes.map((w) => [w.method, w.body.status ?? w.body.conclusion])).toEqual([
-      ["POST", "in_progress"],
-      ["PATCH", "completed"],
-    ]);
+    expect(writes.map((w) => [w.method, w.body.status ?? w.body.conclusion])).toEqual([["POST", "completed"]]);
   });
 
   it("reports a merge group's verdict on the group's head commit", async () => {
@@ -178,7 +196,7 @@ describe("pull request gate", () => {
     mockEvaluationReads(scope, scenario, { permissions: { "octo-reviewer": "write" } });
     const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
     await app.receive("merge_group", group);
-    expect(writes[0]!.body).toMatchObject({ head_sha: groupHead, status: "in_progress" });
+    expect(writes[0]!.body).toMatchObject({ head_sha: groupHead });
     expect(writes[writes.length - 1]!.body).toMatchObject({ status: "completed", conclusion: "success" });
   });
 
@@ -235,7 +253,7 @@ describe("pull request gate", () => {
     scope.get("/repos/Codertocat/Hello-World/secret-scanning/alerts").query(true).matchHeader("if-none-match", '"alerts-v1"').reply(304);
     await app.receive("pull_request", { ...webhookPayload("pull_request", "labeled"), action: "edited" });
     const second = app.services.counter.counted - first;
-    expect(second).toBe(2); // the facts query and the check-run update
+    expect(second).toBe(1); // the facts query; the unchanged verdict is not rewritten
     expect(app.services.counter.notModified).toBe(5);
   });
 });

@@ -32,6 +32,8 @@ export function createTestApp(overrides: Partial<AppServices> = {}, options: { r
     appSlug: async () => APP_SLUG,
     fingerprintKey: new Uint8Array(32).fill(7),
     now: () => new Date("2026-11-02T12:00:00Z"),
+    // Deterministic: a test's evaluation is "quick" (one completing write) unless it asks for 0.
+    inProgressAfterMs: 60_000,
     ...overrides,
   });
   const tracker = new WorkTracker();
