@@ -25,12 +25,12 @@ beforeAll(async () => {
   recordCheckRuns(scope);
   await app.receive("pull_request", webhookPayload("pull_request", "opened"));
   nock.cleanAll();
-});
+}, 60_000);
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 describe("bounded work on author-controlled text (issue 10 item 12)", () => {
-  it("a 65,536-character body of one letter does not stall the default ticket patterns", { timeout: 2_500 }, async () => {
+  it("a 65,536-character body of one letter does not stall the default ticket patterns", { timeout: 3_000 }, async () => {
     const app = createTestApp();
     const scope = mockInstallationToken(nock(API));
     mockEvaluationReads(scope, { ...base, body: "A".repeat(MAX_BODY), repoConfig: "controls:\n  change.ticket: { mode: enforce }\n" });
@@ -41,7 +41,7 @@ describe("bounded work on author-controlled text (issue 10 item 12)", () => {
     expect(done.output!.summary).toContain("| ❌ | `change.ticket` | enforce | no ticket reference in the title, body or branch name");
   });
 
-  it("an emergency label on a body of newlines does not stall the reason parser", { timeout: 2_500 }, async () => {
+  it("an emergency label on a body of newlines does not stall the reason parser", { timeout: 3_000 }, async () => {
     const app = createTestApp();
     const scope = mockInstallationToken(nock(API));
     const body = "\n".repeat(MAX_BODY);
