@@ -420,6 +420,7 @@ function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): App
   return createServices(
     {
       appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
+      appId: memo(async () => (Number(process.env.APP_ID) > 0 ? Number(process.env.APP_ID) : ((await (await app.auth()).request("GET /app")).data?.id ?? null))),
       fingerprintKey: keys.fingerprintKey,
       signingKey: keys.signingKey,
       ...shared,

@@ -73,7 +73,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
 
   let loaded: LoadedPullRequest;
   try {
-    loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+    loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
   } catch (error) {
     const status = (error as { status?: number }).status;
     log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId }, "could not load the facts");
