@@ -5,6 +5,7 @@ import { exportPeriod, previousMonthLabel, hasEnded } from "../../src/export/per
 import { buildExportFiles, buildExportIssue } from "../../src/export/export-files.js";
 import { cell, code } from "../../src/export/issue-body.js";
 import type { AccessFacts } from "../../src/export/access-review.js";
+import type { ReviewIssueState } from "../../src/export/exception-row.js";
 import { readArchiveDirectory } from "../../src/evidence/local-archive.js";
 import { fixtureArchive, fixtureRecords, pullRecord } from "./fixture-month.js";
 
