@@ -229,7 +229,7 @@ export function createApp(options: AppOptions = {}) {
           log.warn({ repository: request.repository }, "export requests are only taken from the archive repository");
           return;
         }
-        await exportOrganization(gh, log, services, request.organization, request.period);
+        await exportOrganization(gh, log, services, request.organization, request.period, request.reexport);
       }),
     );
 
