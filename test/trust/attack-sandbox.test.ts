@@ -129,7 +129,7 @@ describe("verify --repo --export on the sandbox's archive repository", () => {
     const gh = tokenClient(token, sandbox.apiUrl);
     const archive = new GitHubRepositoryArchive(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main" });
     const result = await runMonthlyExport(
-      { gh, archive, location: { kind: "repository", owner: ORG, repo: ARCHIVE_REPO, branch: "main" }, issues: new GitHubIssueSink(gh, ORG, ARCHIVE_REPO), now: () => new Date("2026-12-01T02:00:00Z"), log: { info: () => undefined, warn: () => undefined }, signingKey: key },
+      { gh, archive, location: { kind: "repository", owner: ORG, repo: ARCHIVE_REPO, branch: "main" }, issues: new GitHubIssueSink(gh, ORG, ARCHIVE_REPO, async () => `${sandbox.state.app.slug}[bot]`), now: () => new Date("2026-12-01T02:00:00Z"), log: { info: () => undefined, warn: () => undefined }, signingKey: key },
       { org: ORG, period: "2026-11" },
     ).catch((error: { request?: { url?: string; method?: string } }) => {
       throw new Error(`${error.request?.method} ${error.request?.url}: ${String(error)}`);
