@@ -45,13 +45,16 @@ export async function benchTrust(): Promise<TrustBench> {
     const token = ((await (await fetch(`${sandbox.apiUrl}/app/installations/${INSTALLATION_ID}/access_tokens`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } })).json()) as { token: string }).token;
     const gh = tokenClient(token, sandbox.apiUrl);
     let clock = Date.parse("2026-11-02T12:00:00Z");
+    // Content-creation pacing on its own virtual clock: the figure is requests, not waiting.
+    let paced = 0;
     const virtualNow = () => new Date(clock);
     const anchor = new GitHubCheckpointIssue(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main", appSlug: async () => "soc2-guard" });
     const publisher = new CheckpointPublisher(anchor, key, { now: virtualNow });
-    const writer = new GitHubRepositoryArchive(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main", now: virtualNow, pacer: new ContentCreationPacer(80, 500, () => 0, async () => {}), signer: new AppRecordSigner(key, "hmac-sha256:0011223344556677", (h) => publisher.committed(h)) });
+    const writer = new GitHubRepositoryArchive(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main", now: virtualNow, pacer: new ContentCreationPacer(80, 500, () => paced, async (ms) => void (paced += ms)), signer: new AppRecordSigner(key, "hmac-sha256:0011223344556677", (h) => publisher.committed(h)) });
     for (let n = 1; n <= COMMITS; n++) {
       await writer.append([mergeRecord(100_000 + n)]);
-      await publisher.flush().catch(() => undefined);
+      // A checkpoint is due at most once a minute; in between, the commit's head waits for the minute's end.
+      await publisher.settled();
       clock += 20_000;
     }
     // The last commits' checkpoint, as the minute's timer (or shutdown) would anchor it.

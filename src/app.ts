@@ -228,7 +228,7 @@ export function createApp(options: AppOptions = {}) {
           log.warn({ repository: request.repository }, "export requests are only taken from the archive repository");
           return;
         }
-        await exportOrganization(gh, log, services, request.organization, request.period);
+        await exportOrganization(gh, log, services, request.organization, request.period, request.reexport);
       }),
     );
 
@@ -419,6 +419,7 @@ function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): App
   return createServices(
     {
       appSlug: memo(async () => process.env.APP_SLUG ?? (await (await app.auth()).request("GET /app")).data?.slug ?? "soc2-guard"),
+      appId: memo(async () => (Number(process.env.APP_ID) > 0 ? Number(process.env.APP_ID) : ((await (await app.auth()).request("GET /app")).data?.id ?? null))),
       fingerprintKey: keys.fingerprintKey,
       signingKey: keys.signingKey,
       ...shared,

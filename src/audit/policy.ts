@@ -5,7 +5,7 @@ import type { Finding } from "../controls/types.js";
 import type { RepositoryAuditFacts } from "./facts.js";
 import type { AuditableConfig } from "./config.js";
 
-export type PolicyId = "repo.branch-rules" | "repo.secret-scanning" | "repo.visibility" | "org.two-factor" | "repo.admins";
+export type PolicyId = "repo.branch-rules" | "repo.secret-scanning" | "repo.visibility" | "org.two-factor" | "repo.admins" | "org.config-trust-root";
 
 /** pass ✅ · fail ❌ · skipped ➖ (off, or cannot be evaluated — the reason names the permission). */
 export type PolicyStatus = "pass" | "fail" | "skipped";

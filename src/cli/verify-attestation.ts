@@ -39,7 +39,7 @@ export const verifyAttestationCommand: Command = async (args, io) => {
         continue;
       }
       const st = checked.statement;
-      const subject = st.subject.map((s) => `${s.uri ?? ""} gitCommit ${s.digest.gitCommit ?? "?"}${s.digest.gitTree ? ` gitTree ${s.digest.gitTree}` : ""}`).join(", ");
+      const subject = st.subject.map((s) => `gitCommit ${s.digest.gitCommit ?? "?"}${s.digest.gitTree ? ` gitTree ${s.digest.gitTree}` : ""}${s.uri ? ` (${s.uri})` : ""}`).join(", ");
       let what = st.predicateType;
       if (st.predicateType === CHANGE_PREDICATE_TYPE) {
         const p = st.predicate as unknown as ChangePredicate;
@@ -48,7 +48,7 @@ export const verifyAttestationCommand: Command = async (args, io) => {
         const p = st.predicate as { verificationResult?: string; verifiedLevels?: string[] };
         what = `SLSA Source VSA: ${p.verificationResult} [${(p.verifiedLevels ?? []).join(", ")}]`;
       }
-      io.stdout(`✔ ${item.where}: signed by ${checked.keyid || "(no key id)"}; subject ${subject}; ${what}\n`);
+      io.stdout(`✔ ${item.where}: ${what}; subject ${subject}; signed by ${checked.keyid || "(no key id)"}\n`);
     }
     if (items.length === 0) {
       io.stdout("no envelope in the file\n");

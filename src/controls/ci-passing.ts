@@ -1,7 +1,11 @@
 // ci.passing — PI1.2, PI1.3, CC8.1: the required checks completed successfully on the head commit.
+// CI must have reported: with nothing on the commit the control waits, it never passes —
+// a repository without CI says so with `ci.passing: { mode: off }`. A required check pinned
+// to an app (config `{ name, app }`, classic `app_id`, ruleset `integration_id`) is met only
+// by that app's check run, never by a status or another app's run of the same name.
 
 import { minimatch } from "minimatch";
-import type { CheckFacts } from "../facts.js";
+import type { CheckFacts, Facts } from "../facts.js";
 import type { CheckSpec } from "../config/types.js";
 import type { Control, ControlResult, Finding } from "./types.js";
 import { OWN_CHECK_NAME } from "./identities.js";
@@ -34,15 +38,36 @@ function isNewer(a: CheckFacts, b: CheckFacts): boolean {
   return (a.completedAt ?? "") >= (b.completedAt ?? "");
 }
 
-function specLabel(spec: CheckSpec): string {
-  return typeof spec === "string" ? spec : `${spec.name} (from ${spec.app})`;
+/** A check that must pass: a name or glob, optionally from one app (by slug from config, by id from branch rules). */
+interface Requirement {
+  name: string;
+  appSlug?: string;
+  appId?: number;
 }
 
-function matches(spec: CheckSpec, check: CheckFacts): boolean {
-  const name = typeof spec === "string" ? spec : spec.name;
-  if (typeof spec !== "string" && check.app !== spec.app) return false;
-  return check.name === name || minimatch(check.name, name, { nocase: false });
+function requirementsOf(specs: CheckSpec[]): Requirement[] {
+  return specs.map((s) => (typeof s === "string" ? { name: s } : { name: s.name, appSlug: s.app }));
 }
+
+/** Branch rules' required checks; a pinned one once per app it is pinned to (each rule must be met). */
+function requirementsOfRules(rules: Facts["branchRules"]): Requirement[] {
+  return rules.requiredStatusChecks.flatMap((name) => {
+    const pins = (rules.pinnedChecks ?? []).filter((p) => p.context === name);
+    return pins.length > 0 ? pins.map((p) => ({ name, appId: p.appId })) : [{ name }];
+  });
+}
+
+function specLabel(spec: Requirement): string {
+  return spec.appSlug ? `${spec.name} (from ${spec.appSlug})` : spec.appId !== undefined ? `${spec.name} (from app #${spec.appId})` : spec.name;
+}
+
+function matches(spec: Requirement, check: CheckFacts): boolean {
+  if (spec.appSlug !== undefined && (check.kind !== "check" || check.app !== spec.appSlug)) return false;
+  if (spec.appId !== undefined && (check.kind !== "check" || check.appId !== spec.appId)) return false;
+  return check.name === spec.name || minimatch(check.name, spec.name, { nocase: false });
+}
+
+const NO_CI_FIX = "If this repository has no CI, say so in .github/soc2-guard.yml with `ci.passing: { mode: off }`; otherwise check that its workflows run on pull requests";
 
 export const ciPassing: Control = {
   id: "ci.passing",
@@ -55,9 +80,7 @@ export const ciPassing: Control = {
 
     // Our own check is required by branch rules but is never something we wait for.
     const checks = latestChecks(facts.checks).filter((c) => c.name !== OWN_CHECK_NAME);
-    const specs: CheckSpec[] = (settings.checks.length > 0 ? settings.checks : facts.branchRules.requiredStatusChecks).filter(
-      (s) => (typeof s === "string" ? s : s.name) !== OWN_CHECK_NAME,
-    );
+    const specs = (settings.checks.length > 0 ? requirementsOf(settings.checks) : requirementsOfRules(facts.branchRules)).filter((s) => s.name !== OWN_CHECK_NAME);
     const failed: string[] = [];
     const pending: string[] = [];
     const missing: string[] = [];
@@ -104,7 +127,8 @@ export const ciPassing: Control = {
       };
     }
     if (passed.length === 0) {
-      return { ...base, status: "pass", reason: "no checks reported on the head commit and none are required", fix: "", findings, details };
+      // Nothing has reported: CI may not have started yet, or there is none. Either way, not a pass.
+      return { ...base, status: "pending", reason: "no check has reported on the head commit yet", fix: NO_CI_FIX, findings, details };
     }
     return { ...base, status: "pass", reason: `${passed.length} ${source} check${passed.length === 1 ? "" : "s"} passed`, fix: "", findings, details };
   },

@@ -8,5 +8,9 @@ import { changeTicket } from "./change-ticket.js";
 import { secretsDiff } from "./secrets-diff.js";
 import { secretsRepository } from "./secrets-repository.js";
 import { privacyPii } from "./privacy-pii.js";
+import { requireCompleteFacts } from "./complete-facts.js";
 
-export const catalogue: Control[] = [reviewApproval, ciPassing, branchProtection, secretsDiff, secretsRepository, changeTicket, privacyPii];
+/** Who contributed and which paths changed decide approvals: never on a list GitHub cut short. */
+const reviewApprovalOnCompleteFacts = requireCompleteFacts(reviewApproval, ["commits", "changedPaths"]);
+
+export const catalogue: Control[] = [reviewApprovalOnCompleteFacts, ciPassing, branchProtection, secretsDiff, secretsRepository, changeTicket, privacyPii];

@@ -61,6 +61,11 @@ export class CheckpointPublisher {
     }
   }
 
+  /** Resolves when the anchoring in progress (if any) is done, without forcing a new one. */
+  settled(): Promise<void> {
+    return this.publishing;
+  }
+
   /** Anchors the pending head now (if any); resolves when done. */
   flush(): Promise<void> {
     const run = this.publishing.then(() => this.publishPending());

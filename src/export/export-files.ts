@@ -4,7 +4,7 @@
 import type { IssueDraft } from "../evidence/issue-sink.js";
 import { csvDocument } from "./csv.js";
 import { CHANGES_HEADER, changeCsvValues } from "./change-row.js";
-import { EXCEPTIONS_HEADER, exceptionCsvValues, reviewStatus, type ExceptionRow, type ReviewIssueState } from "./exception-row.js";
+import { EXCEPTIONS_HEADER, exceptionCsvValues, reviewOutcome, type ExceptionRow, type ReviewIssueState } from "./exception-row.js";
 import { ACCESS_HEADER, accessCsvValues, accessGrants, accessTotals, type AccessFacts } from "./access-review.js";
 import { buildSummary, type ExportSummary, type ReconciliationCounts } from "./summary.js";
 import { EXPORT_LABEL, exportIssueKey, exportIssueTitle, renderIssueBody } from "./issue-body.js";
@@ -37,7 +37,10 @@ export interface ExportFiles {
 
 export function buildExportFiles(input: ExportInput): ExportFiles {
   const dir = exportDirectory(input.selected.period);
-  const exceptions = input.selected.exceptions.map((e) => ({ ...e, reviewStatus: reviewStatus(e, input.reviewStates, input.now) }));
+  const exceptions = input.selected.exceptions.map((e) => {
+    const outcome = reviewOutcome(e, input.reviewStates, input.now);
+    return { ...e, reviewStatus: outcome.status, reviewedBy: outcome.by };
+  });
   const grants = input.access ? accessGrants(input.access) : [];
   const summary = buildSummary({
     organization: input.organization,

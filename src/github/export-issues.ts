@@ -8,7 +8,8 @@ import type { Period } from "../evidence/reconcile.js";
 import type { ExportIssueLookup } from "../export/ports.js";
 import type { ReviewIssueState } from "../export/exception-row.js";
 
-export const REVIEW_LABELS = ["soc2-guard:emergency-change", "soc2-guard:direct-push"];
+const EMERGENCY_LABEL = "soc2-guard:emergency-change";
+export const REVIEW_LABELS = [EMERGENCY_LABEL, "soc2-guard:direct-push"];
 
 export class GitHubExportIssues implements ExportIssueLookup {
   constructor(
@@ -31,9 +32,28 @@ export class GitHubExportIssues implements ExportIssueLookup {
     for (const label of REVIEW_LABELS) {
       // Opened during or after the period, so updated since its start.
       const issues = await this.gh.paginate("GET /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, labels: label, state: "all", since: period.since, per_page: 100 });
-      for (const i of issues) states.set(i.html_url, { closedAt: i.state === "closed" ? (i.closed_at ?? null) : null });
+      for (const i of issues) {
+        const closedAt = i.state === "closed" ? (i.closed_at ?? null) : null;
+        // The listing does not say who closed an issue; the issue itself does (one request per closed review issue).
+        const closedBy = closedAt ? await this.closedBy(i.number) : null;
+        const approvals = label === EMERGENCY_LABEL ? await this.approvalsOf(i.body ?? "") : [];
+        states.set(i.html_url, { closedAt, closedBy, approvals });
+      }
     }
     return states;
+  }
+
+  private async closedBy(issueNumber: number): Promise<string | null> {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber });
+    return data.closed_by?.login ?? null;
+  }
+
+  /** Approvals of the emergency change's pull request (named by the issue's key): a retroactive review may be one. */
+  private async approvalsOf(body: string): Promise<Array<{ login: string; at: string }>> {
+    const key = /<!-- soc2-guard:key=([^/\s]+)\/([^#\s]+)#(\d+)@retro-review -->/.exec(body);
+    if (!key) return [];
+    const reviews = await this.gh.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: key[1]!, repo: key[2]!, pull_number: Number(key[3]), per_page: 100 });
+    return reviews.filter((r) => r.state === "APPROVED" && r.user && r.submitted_at).map((r) => ({ login: r.user!.login, at: r.submitted_at! }));
   }
 
   async settle(key: string, label: string): Promise<void> {

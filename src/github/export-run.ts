@@ -4,6 +4,8 @@
 // them in one commit (or none if already there), open the issue through the issue sink,
 // and close a duplicate if another replica raced us.
 
+import type { ReexportRequest } from "../export/dispatch.js";
+import { capIssueBody, neutralise } from "../evidence/untrusted-text.js";
 import type { GitHubClient } from "./client.js";
 import type { EvidenceArchive } from "../evidence/archive.js";
 import type { IssueSink } from "../evidence/issue-sink.js";
@@ -57,6 +59,8 @@ export interface MonthlyExportRequest {
   /** YYYY-MM */
   period: string;
   dryRun?: boolean;
+  /** Export a period that was exported already: a new issue says so, why and who asked. */
+  reexport?: ReexportRequest | null;
 }
 
 export type MonthlyExportResult =
@@ -88,7 +92,8 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
   const key = exportIssueKey(request.org, period.label);
 
   const existing = await lookup?.find(key, EXPORT_LABEL);
-  if (existing && !dryRun) {
+  const reexport = request.reexport ?? null;
+  if (existing && !dryRun && !reexport) {
     deps.log.info(`export ${period.label}: already exported (${existing})`);
     return { status: "already-exported", issueUrl: existing };
   }
@@ -169,10 +174,20 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     return { status: "dry-run", summary: exported.summary, files: exported.files, issue: { title: issue.title, body: issue.body } };
   }
   const write = await store.writeFiles(exported.files, `export: SOC 2 evidence ${period.label} (${exported.summary.totals.changes} changes, seal ${exported.summary.ledger.seal?.hash.slice(0, 12) ?? "none"})`);
-  const issue = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, write.ref), verifyArgs: store.verifyArgs, ...(signed ? { signed } : {}) });
+  const built = buildExportIssue({ exported, fileLinks: store.fileLinks(paths, write.ref), verifyArgs: store.verifyArgs, ...(signed ? { signed } : {}) });
+  // A re-export is its own issue, keyed by when it ran, saying why and who asked; the first export's issue stays.
+  const issue = reexport
+    ? {
+        ...built,
+        title: `${built.title} (re-export)`,
+        body: capIssueBody(`> [!NOTE]\n> **Re-export** of ${period.label}${reexport.requestedBy ? ` requested by ${neutralise(reexport.requestedBy, 60)}` : ""}${existing ? ` (first export: ${existing})` : ""}. Reason: ${neutralise(reexport.reason, 500)}\n\n${built.body}`),
+        key: `${key}@reexport:${now.toISOString()}`,
+      }
+    : built;
   const opened = await deps.issues.open(issue);
-  await lookup?.settle(key, EXPORT_LABEL);
+  if (!reexport) await lookup?.settle(key, EXPORT_LABEL);
   deps.log.info(`export ${period.label}: ${write.written ? "committed" : "files already committed"}; issue ${opened.created ? "opened" : "already open"} ${opened.url}`);
+  if (reexport) deps.log.info(`export ${period.label}: re-exported (${reexport.reason.slice(0, 80)})`);
   if (!opened.created) return { status: "already-exported", issueUrl: opened.url };
   return { status: "exported", issueUrl: opened.url, committed: write.written, summary: exported.summary, files: exported.files, movedToFiles: issue.moved };
 }

@@ -190,9 +190,6 @@ function rulesetDetails(ruleset: NonNullable<GqlRule["repositoryRuleset"]>, bypa
   };
 }
 
-const allowanceLabel = (actor: GqlActor | null): Record<string, string> | null =>
-  actor?.__typename === "User" ? { login: actor.login ?? "" } : actor?.__typename === "Team" || actor?.__typename === "App" ? { slug: actor.slug ?? "" } : null;
-
 /** One repository's GraphQL answer → its default branch's effective rules. */
 export function branchRulesFromGraphql(repo: GqlRepository, deniedFields: string[]): { rules: BranchRules; repositoryRulesets: Record<string, number> } {
   const parts: BranchRules[] = [];
@@ -200,17 +197,7 @@ export function branchRulesFromGraphql(repo: GqlRepository, deniedFields: string
   const ref = repo.defaultBranchRef;
   if (deniedFields.some((f) => f.includes("branchProtectionRule") && !f.includes("bypass"))) unreadable.push("Administration (read) to see classic branch protection");
   else if (ref?.branchProtectionRule) {
-    const rule = ref.branchProtectionRule;
-    const json = classicFromGraphql(rule);
-    const allowances = (rule.bypassPullRequestAllowances?.nodes ?? []).map((n) => n?.actor ?? null);
-    if (json.required_pull_request_reviews) {
-      (json.required_pull_request_reviews as Record<string, unknown>).bypass_pull_request_allowances = {
-        users: allowances.filter((a) => a?.__typename === "User").map(allowanceLabel),
-        teams: allowances.filter((a) => a?.__typename === "Team").map(allowanceLabel),
-        apps: allowances.filter((a) => a?.__typename === "App").map(allowanceLabel),
-      };
-    }
-    parts.push(fromClassicProtection(json));
+    parts.push(fromClassicProtection(classicFromGraphql(ref.branchProtectionRule)));
   }
   if (deniedFields.some((f) => f.endsWith(".rules") || f.endsWith(".rules.nodes"))) unreadable.push("read access to the branch's rulesets");
   const bypassHidden = deniedFields.some((f) => f.includes("bypassActors"));

@@ -77,15 +77,15 @@ interface CommitObject {
  * already holds for that commit, or null when the commit it read is not `oid` (the PR moved
  * on while the query ran): then the checks are read by oid, so CI is always read on headRefOid.
  */
-export async function allChecksOn(gh: GitHubClient, repo: { owner: string; repo: string }, oid: string, first: GqlCommitChecks | null): Promise<{ suites: GqlCheckSuite[]; contexts: GqlStatusContext[] }> {
+export async function allChecksOn(gh: GitHubClient, { owner, repo }: { owner: string; repo: string }, oid: string, first: GqlCommitChecks | null): Promise<{ suites: GqlCheckSuite[]; contexts: GqlStatusContext[] }> {
   let commit = first;
   if (!commit || commit.oid !== oid) {
-    commit = (await gh.graphql<CommitObject>(CHECKS_ON_COMMIT, { ...repo, oid })).repository.object;
+    commit = (await gh.graphql<CommitObject>(CHECKS_ON_COMMIT, { owner, repo, oid })).repository.object;
   }
   if (!commit) return { suites: [], contexts: [] };
   const suites = [...(commit.checkSuites?.nodes ?? [])];
   for (let page = commit.checkSuites?.pageInfo; page?.hasNextPage && page.endCursor; ) {
-    const more: GqlCommitChecks | null = (await gh.graphql<CommitObject>(CHECKS_ON_COMMIT, { ...repo, oid, after: page.endCursor })).repository.object;
+    const more: GqlCommitChecks | null = (await gh.graphql<CommitObject>(CHECKS_ON_COMMIT, { owner, repo, oid, after: page.endCursor })).repository.object;
     suites.push(...(more?.checkSuites?.nodes ?? []));
     page = more?.checkSuites?.pageInfo;
   }

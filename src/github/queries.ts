@@ -142,7 +142,10 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         }
         ${SHARED_HEAD_FIELDS}
         baseRef {
-          branchProtectionRule { ${PROTECTION_RULE_FIELDS} }
+          branchProtectionRule {
+            ${PROTECTION_RULE_FIELDS}
+            bypassPullRequestAllowances(first: 100) { nodes { actor { __typename ... on User { login } ... on Team { slug } ... on App { slug } } } }
+          }
           target {
             ... on Commit {
               codeownersGithub: file(path: ".github/CODEOWNERS") { ${BLOB} }

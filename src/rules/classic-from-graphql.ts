@@ -19,10 +19,23 @@ export interface GqlProtectionRule {
   allowsForcePushes: boolean;
   allowsDeletions: boolean;
   isAdminEnforced: boolean;
+  /** Who may merge without the required reviews; absent when the query did not ask. */
+  bypassPullRequestAllowances?: { nodes: Array<{ actor: GqlAllowanceActor | null } | null> | null } | null;
 }
+
+export interface GqlAllowanceActor {
+  __typename: string;
+  login?: string;
+  slug?: string;
+}
+
+const allowance = (actor: GqlAllowanceActor | null): Record<string, string> | null =>
+  actor?.__typename === "User" ? { login: actor.login ?? "" } : actor?.__typename === "Team" || actor?.__typename === "App" ? { slug: actor.slug ?? "" } : null;
 
 export function classicFromGraphql(rule: GqlProtectionRule): Record<string, unknown> {
   const pinned = (rule.requiredStatusChecks ?? []).filter((c) => typeof c.app?.databaseId === "number");
+  const actors = (rule.bypassPullRequestAllowances?.nodes ?? []).map((n) => n?.actor ?? null);
+  const ofType = (type: string) => actors.filter((a) => a?.__typename === type).map(allowance);
   return {
     required_pull_request_reviews: rule.requiresApprovingReviews
       ? {
@@ -30,6 +43,7 @@ export function classicFromGraphql(rule: GqlProtectionRule): Record<string, unkn
           dismiss_stale_reviews: rule.dismissesStaleReviews,
           require_code_owner_reviews: rule.requiresCodeOwnerReviews,
           require_last_push_approval: rule.requireLastPushApproval,
+          bypass_pull_request_allowances: { users: ofType("User"), teams: ofType("Team"), apps: ofType("App") },
         }
       : undefined,
     required_status_checks: rule.requiresStatusChecks

@@ -221,6 +221,7 @@ export class SandboxGraphql {
       allowsForcePushes: p.allowForcePushes,
       allowsDeletions: p.allowDeletions,
       isAdminEnforced: p.enforceAdmins,
+      bypassPullRequestAllowances: (a: Page) => connection([], a, (x) => x),
     };
   }
 

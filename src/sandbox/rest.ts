@@ -251,6 +251,8 @@ export class SandboxRest {
       }),
     );
     this.on("GET", `${R}/git/ref/heads/(.+)`, (_r, [o, n, branch]) => this.withRepo(o, n, (repo) => this.refBody(repo, branch!)));
+    // Octokit sends the {ref} parameter URL-encoded (heads%2Fmain), as GitHub accepts it.
+    this.on("GET", `${R}/git/ref/heads%2F(.+)`, (_r, [o, n, branch]) => this.withRepo(o, n, (repo) => this.refBody(repo, decodeURIComponent(branch!))));
     this.on("POST", `${R}/git/refs`, (req, [o, n]) =>
       this.withRepo(o, n, (repo) => {
         const ref = String(req.body.ref ?? "");
@@ -338,7 +340,7 @@ export class SandboxRest {
     const ref = req.query.get("ref");
     const sha = ref ? (repo.git.refs.get(ref.replace(/^refs\/heads\//, "")) ?? ref) : repo.git.refs.get(repo.defaultBranch)!;
     const file = repo.git.commit(sha) ? repo.git.file(sha, path) : null;
-    if (!file) return notFound();
+    if (!file) return repo.git.commit(sha) ? this.directory(repo, sha, path) : notFound();
     const accept = String(req.headers.accept ?? "");
     if (accept.includes("raw")) return { status: 200, body: file.text, raw: true };
     const url = `${this.shapes.apiUrl}/repos/${repo.owner}/${repo.name}/contents/${path}?ref=${sha}`;
@@ -358,6 +360,31 @@ export class SandboxRest {
         download_url: `${this.shapes.webUrl}/${repo.owner}/${repo.name}/raw/${sha}/${path}`,
         _links: { self: url, git: `${this.shapes.apiUrl}/repos/${repo.owner}/${repo.name}/git/blobs/${file.sha}`, html: `${this.shapes.webUrl}/${repo.owner}/${repo.name}/blob/${sha}/${path}` },
       },
+    };
+  }
+
+  /** A directory's entries, as the contents API lists them (the export reads day shards this way). */
+  private directory(repo: Repo, sha: string, path: string): RestResponse {
+    const prefix = `${path.replace(/\/$/, "")}/`;
+    const entries = new Map<string, { type: "file" | "dir"; sha: string; size: number }>();
+    for (const [p, text] of repo.git.files(sha)) {
+      if (!p.startsWith(prefix)) continue;
+      const rest = p.slice(prefix.length);
+      const name = rest.split("/")[0]!;
+      if (rest.includes("/")) entries.set(name, { type: "dir", sha: "0".repeat(40), size: 0 });
+      else entries.set(name, { type: "file", sha: repo.git.file(sha, p)!.sha, size: Buffer.byteLength(text) });
+    }
+    if (entries.size === 0) return notFound();
+    const base = `${repo.owner}/${repo.name}`;
+    return {
+      status: 200,
+      body: [...entries].sort(([a], [b]) => a.localeCompare(b)).map(([name, e]) => {
+        const entryPath = `${prefix}${name}`;
+        const url = `${this.shapes.apiUrl}/repos/${base}/contents/${entryPath}?ref=${sha}`;
+        const git = `${this.shapes.apiUrl}/repos/${base}/git/${e.type === "file" ? "blobs" : "trees"}/${e.sha}`;
+        const html = `${this.shapes.webUrl}/${base}/${e.type === "file" ? "blob" : "tree"}/${sha}/${entryPath}`;
+        return { type: e.type, size: e.size, name, path: entryPath, sha: e.sha, url, git_url: git, html_url: html, download_url: e.type === "file" ? `${this.shapes.webUrl}/${base}/raw/${sha}/${entryPath}` : null, _links: { self: url, git, html } };
+      }),
     };
   }
 

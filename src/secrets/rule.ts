@@ -2,7 +2,8 @@
 // that must appear on the line for it to run at all, and the checks that tell a real
 // credential from a placeholder.
 
-import { LinearRegex } from "./linear-regex.js";
+import { LinearRegex, type RegexMatch } from "./linear-regex.js";
+import type { FileFormat } from "./credential-context.js";
 import { VettedRegex } from "./vetted-regex.js";
 
 export interface SecretRule {
@@ -22,6 +23,8 @@ export interface SecretRule {
   generic?: boolean;
   /** How many following lines the match may span (PEM blocks). */
   spanLines?: number;
+  /** A structural detector that finds the values itself (the regex then only selects lines for the RE2 set pass). */
+  finder?: (text: string, format: FileFormat) => RegexMatch[];
 }
 
 export interface CompiledRule extends SecretRule {

@@ -12,6 +12,7 @@ import { KeywordIndex } from "./keyword-index.js";
 import { shannonEntropy } from "./entropy.js";
 import { INLINE_ALLOW, isPlaceholderValue } from "./allowlist.js";
 import { fingerprint, maskedPreview } from "./redaction.js";
+import { fileFormatOf, type FileFormat } from "./credential-context.js";
 
 export interface ScanTarget {
   path: string;
@@ -149,6 +150,7 @@ export class SecretScanner {
       const target = targets[t]!;
       if (this.isIgnored(target.path)) continue;
       const skipGeneric = isGenericSkipPath(target.path);
+      const format = fileFormatOf(target.path);
       const truncated: number[] = [];
       for (let i = 0; i < target.lines.length; i++) {
         const { line, text } = target.lines[i]!;
@@ -162,7 +164,7 @@ export class SecretScanner {
         result.bytesScanned += text.length;
         result.linesScanned++;
         try {
-          this.scanLine(target, i, scanned, skipGeneric, result.findings, overTime);
+          this.scanLine(target, i, scanned, skipGeneric, format, result.findings, overTime);
         } catch (error) {
           if (!(error instanceof BudgetExhausted)) throw error;
           this.reportRest(result, targets, t, line, "time");
@@ -183,16 +185,16 @@ export class SecretScanner {
   }
 
   /** One line, in windows when it is long; findings carry columns of the whole line. */
-  private scanLine(target: ScanTarget, index: number, text: string, skipGeneric: boolean, findings: SecretFinding[], overTime: () => boolean): void {
+  private scanLine(target: ScanTarget, index: number, text: string, skipGeneric: boolean, format: FileFormat, findings: SecretFinding[], overTime: () => boolean): void {
     const suppressed = text.includes(INLINE_ALLOW);
     if (text.length <= WINDOW) {
-      this.scanWindow(target, index, text, 0, text.length, skipGeneric, suppressed, findings);
+      this.scanWindow(target, index, text, 0, text.length, skipGeneric, format, suppressed, findings);
       return;
     }
     for (let start = 0; start < text.length; start += STEP) {
       if (overTime()) throw new BudgetExhausted();
       const last = start + WINDOW >= text.length;
-      this.scanWindow(target, index, text.slice(start, start + WINDOW), start, last ? Infinity : STEP, skipGeneric, suppressed, findings);
+      this.scanWindow(target, index, text.slice(start, start + WINDOW), start, last ? Infinity : STEP, skipGeneric, format, suppressed, findings);
       if (last) break;
     }
   }
@@ -213,7 +215,7 @@ export class SecretScanner {
    * line; only values starting before `owned` belong to this window (the overlap is the
    * next window's).
    */
-  private scanWindow(target: ScanTarget, index: number, text: string, offset: number, owned: number, skipGeneric: boolean, suppressed: boolean, findings: SecretFinding[]): void {
+  private scanWindow(target: ScanTarget, index: number, text: string, offset: number, owned: number, skipGeneric: boolean, format: FileFormat, suppressed: boolean, findings: SecretFinding[]): void {
     // Most lines hold no keyword: one table walk and done.
     if (!this.index.any(text, 0, text.length)) return;
     const candidates: number[] = [];
@@ -236,7 +238,7 @@ export class SecretScanner {
       if (rule.generic && skipGeneric) continue;
       // A PEM block spans lines: the match starts here, its body is on the next lines.
       const haystack = rule.spanLines ? [text, ...target.lines.slice(index + 1, index + 1 + rule.spanLines).map((l) => l.text.slice(0, WINDOW))].join("\n") : text;
-      for (const match of rule.pattern.findAll(haystack)) {
+      for (const match of rule.finder ? rule.finder(haystack, format) : rule.pattern.findAll(haystack)) {
         if (match.start >= text.length) break;
         // A value found on a following line is reported where its block starts.
         const start = match.valueStart < text.length ? match.valueStart : match.start;

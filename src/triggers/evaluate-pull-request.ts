@@ -60,7 +60,7 @@ export async function evaluatePullRequest(
 const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
 
 async function loadAndEvaluate(gh: GitHubClient, services: AppServices, ref: PullRequestRef, evaluationId: string): Promise<{ loaded: LoadedPullRequest; verdict: Verdict }> {
-  const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
   const env = { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() };
   // The built-in controls run off the main thread when the input is large; a custom set (tests) runs here.
   const verdict =

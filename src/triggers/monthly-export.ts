@@ -2,6 +2,7 @@
 // `repository_dispatch` in the archive repository. Either way the export issue for the
 // period is the lock, so several replicas and several triggers make one export.
 
+import type { ReexportRequest } from "../export/dispatch.js";
 import type { GitHubClient } from "../github/client.js";
 import type { AppServices } from "./services.js";
 import type { Logger } from "./evaluate-pull-request.js";
@@ -14,7 +15,7 @@ export function previousMonth(now: Date): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
 }
 
-export async function exportOrganization(gh: GitHubClient, log: Logger, services: AppServices, org: string, period: string): Promise<MonthlyExportResult> {
+export async function exportOrganization(gh: GitHubClient, log: Logger, services: AppServices, org: string, period: string, reexport: ReexportRequest | null = null): Promise<MonthlyExportResult> {
   const resolved = await loadConfig(gh, org);
   const archive = services.archiveFor(gh, org, resolved.config.archive);
   const runId = `export:${period}`;
@@ -35,7 +36,7 @@ export async function exportOrganization(gh: GitHubClient, log: Logger, services
         appVersion: services.appVersion,
       },
     },
-    { org, period },
+    { org, period, reexport },
   );
   log.info({ org, period, status: result.status, ...("issueUrl" in result ? { issue: result.issueUrl } : {}), ...("reason" in result ? { reason: result.reason } : {}) }, "monthly evidence export");
   return result;

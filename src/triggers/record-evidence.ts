@@ -128,7 +128,7 @@ export async function recordPush(gh: GitHubClient, log: Logger, services: AppSer
 
 /** The merge's facts, read now; throws (to be tried again) while GitHub cannot give them. */
 async function collectMergedPullRequest(gh: GitHubClient, log: Logger, services: AppServices, ref: { owner: string; repo: string; number: number }, deliveryId: string): Promise<void> {
-  const load = async () => loadPullRequest(gh, ref, { appSlug: await services.appSlug(), withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  const load = async () => loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
   // The webhook says merged; GitHub's API can lag behind its own webhook for a moment.
   let loaded = await load();
   for (const delayMs of MERGE_VISIBLE_RETRY_MS) {

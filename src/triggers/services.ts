@@ -27,6 +27,8 @@ import { join } from "node:path";
 export interface AppServices {
   /** Our app's slug, to recognise our own check runs (resolved once). */
   appSlug: () => Promise<string>;
+  /** Our app's id, to tell a required check pinned to us from another app's (resolved once; null when unknown). */
+  appId?: () => Promise<number | null>;
   etagCache: EtagCache;
   /** Counts every request of every event (the bench reads it). */
   counter: RequestCounter;

@@ -50,6 +50,15 @@ export interface ChangePredicate {
 
 const repoUrl = (repository: string, serverUrl: string): string => `${serverUrl.replace(/\/$/, "")}/${repository}`;
 
+/** The GitHub the record came from (GitHub Enterprise too): its PR link's origin, else github.com. */
+export function serverUrlOf(record: SealedRecord): string {
+  try {
+    return record.pullRequest?.url ? new URL(record.pullRequest.url).origin : "https://github.com";
+  } catch {
+    return "https://github.com";
+  }
+}
+
 /** The commit that landed: the merge commit of a PR, the pushed head of a direct push. */
 export function landedCommit(record: SealedRecord): string | null {
   return record.pullRequest?.mergeCommitSha ?? record.push?.after ?? null;
@@ -122,7 +131,7 @@ export function sourceVsa(record: SealedRecord, reviewEnvelope: DsseEnvelope, se
 const serialise = (statement: Statement<unknown>): Buffer => Buffer.from(JSON.stringify(statement), "utf8");
 
 /** The two envelopes for a record: the change statement, then the Source VSA. */
-export function attestRecord(record: SealedRecord, key: { privateKey: KeyObject; keyId: string }, serverUrl?: string): [DsseEnvelope, DsseEnvelope] {
+export function attestRecord(record: SealedRecord, key: { privateKey: KeyObject; keyId: string }, serverUrl = serverUrlOf(record)): [DsseEnvelope, DsseEnvelope] {
   const review = signEnvelope(IN_TOTO_PAYLOAD_TYPE, serialise(changeStatement(record, serverUrl)), key);
   const vsa = signEnvelope(IN_TOTO_PAYLOAD_TYPE, serialise(sourceVsa(record, review, serverUrl)), key);
   return [review, vsa];

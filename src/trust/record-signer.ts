@@ -14,7 +14,8 @@ export class AppRecordSigner implements RecordSigner {
     private readonly key: SigningKey,
     private readonly fingerprintKeyId: string,
     private readonly onCommitted: (head: LedgerHead) => void = () => undefined,
-    private readonly serverUrl = "https://github.com",
+    /** Web base for subject URIs; by default each record's own (its PR link's origin). */
+    private readonly serverUrl?: string,
   ) {}
 
   stamp(record: EvidenceRecord): EvidenceRecord {

@@ -27,6 +27,15 @@ describe("export requests", () => {
     expect(logs.join("")).toContain("export requests are only taken from the archive repository");
   });
 
+  it("refuses a month that has not ended before reading anything", async () => {
+    const logs: string[] = [];
+    const app = createTestApp({}, { logLines: logs }); // the clock says 2026-11-02
+    await app.receive("repository_dispatch", { ...webhookPayload("repository_dispatch"), action: "soc2-guard-export", client_payload: { period: "2026-11" } });
+    expect(logs.join("")).toContain("export request refused");
+    expect(logs.join("")).toContain("2026-11 has not ended yet");
+    expect(logs.join("")).not.toContain("GitHub request");
+  });
+
   it("exports the month before the schedule fires", () => {
     expect(previousMonth(new Date("2026-12-01T02:00:00Z"))).toBe("2026-11");
     expect(previousMonth(new Date("2027-01-01T02:00:00Z"))).toBe("2026-12");

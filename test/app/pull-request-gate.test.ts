@@ -74,7 +74,11 @@ describe("pull request gate", () => {
     const writes = recordCheckRuns(scope);
     await app.receive("pull_request", webhookPayload("pull_request", "opened"));
 
-    const approved: Scenario = { ...base, reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }], checks: [{ name: "soc2-guard", app: APP_SLUG, status: "COMPLETED", conclusion: "FAILURE", id: 555 }] };
+    const approved: Scenario = {
+      ...base,
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+      checks: [{ name: "soc2-guard", app: APP_SLUG, status: "COMPLETED", conclusion: "FAILURE", id: 555 }, { name: "build", status: "COMPLETED", conclusion: "SUCCESS" }],
+    };
     mockEvaluationReads(scope, approved, { permissions: { "octo-reviewer": "write" } });
     await app.receive("pull_request_review", webhookPayload("pull_request_review", "submitted"));
 
@@ -192,7 +196,7 @@ describe("pull request gate", () => {
     const scope = mockInstallationToken(nock(API));
     const group = webhookPayload("merge_group", "checks_requested");
     const groupHead = (group.merge_group as { head_sha: string }).head_sha;
-    const scenario = { ...base, owner: "octo-org", repo: "octo-repo", number: 104, reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
+    const scenario = { ...base, owner: "octo-org", repo: "octo-repo", number: 104, reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }], checks: [{ name: "build", status: "COMPLETED" as const, conclusion: "SUCCESS" }] };
     mockEvaluationReads(scope, scenario, { permissions: { "octo-reviewer": "write" } });
     const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
     await app.receive("merge_group", group);

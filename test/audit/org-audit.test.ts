@@ -50,7 +50,7 @@ describe("auditOrganization", () => {
     const result = await auditOrganization(client(), "acme", config(), { counters: [counter], now: NOW });
     const status = Object.fromEntries(result.audits.map((a) => [a.repo.name, Object.fromEntries(a.results.map((r) => [r.id, r.status]))]));
     expect(Object.keys(status)).toEqual(["api", "web", "docs", "infra"]); // archived skipped by default
-    expect(status.api).toEqual({ "repo.branch-rules": "pass", "repo.secret-scanning": "pass", "repo.visibility": "pass", "org.two-factor": "pass", "repo.admins": "pass" });
+    expect(status.api).toEqual({ "repo.branch-rules": "pass", "repo.secret-scanning": "pass", "repo.visibility": "pass", "org.two-factor": "pass", "repo.admins": "pass", "org.config-trust-root": "skipped" });
     expect(status.web).toMatchObject({ "repo.branch-rules": "fail", "repo.secret-scanning": "fail", "repo.admins": "fail" });
     expect(status.docs).toMatchObject({ "repo.branch-rules": "fail", "repo.secret-scanning": "skipped", "repo.visibility": "fail" });
     expect(status.infra).toMatchObject({ "repo.branch-rules": "fail" });

@@ -36,7 +36,7 @@ describe("soc2-guard check", () => {
   it("talks to GitHub Enterprise with --api-url and prints JSON", async () => {
     // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql.
     const scope = nock("https://ghe.example.com");
-    mockEvaluationReads(scope, { owner: "acme", repo: "api", number: 1, commits: [{ sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", author: "dev" }], reviews: [{ id: 1, login: "rev", state: "APPROVED", commit: "ec26c3e57ca3a959ca5aad62de7213c562f8c821" }] }, { permissions: { rev: "write" }, restPrefix: "/api/v3", graphqlPath: "/api/graphql" });
+    mockEvaluationReads(scope, { owner: "acme", repo: "api", number: 1, commits: [{ sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", author: "dev" }], reviews: [{ id: 1, login: "rev", state: "APPROVED", commit: "ec26c3e57ca3a959ca5aad62de7213c562f8c821" }], checks: [{ name: "build", status: "COMPLETED", conclusion: "SUCCESS" }] }, { permissions: { rev: "write" }, restPrefix: "/api/v3", graphqlPath: "/api/graphql" });
     const io = captureIO({ GITHUB_TOKEN: "t0ken" });
     const code = await checkCommand(["acme/api#1", "--api-url", "https://ghe.example.com/api/v3", "--format", "json"], io);
     expect(code).toBe(0);

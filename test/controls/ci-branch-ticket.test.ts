@@ -29,6 +29,31 @@ describe("ci.passing", () => {
     expect(done.status).toBe("pass");
   });
 
+  it("waits — never passes — when no check has reported on the head and none is required, and says how to declare no CI", () => {
+    const facts = makeFacts({ checks: [] });
+    facts.branchRules.requiredStatusChecks = ["soc2-guard"];
+    const result = ciPassing.evaluate(facts, configWith(() => {}), env);
+    expect(result.status).toBe("pending");
+    expect(result.reason).toBe("no check has reported on the head commit yet");
+    expect(result.fix).toMatch(/ci\.passing: \{ mode: off \}/);
+    expect(ciPassing.evaluate(facts, configWith((c) => (c.controls["ci.passing"].mode = "off")), env).status).toBe("skipped");
+  });
+
+  it("meets a check the branch rules pin to an app only with that app's run, never a status or another app's run", () => {
+    const facts = (checks: CheckFacts[]) => {
+      const f = makeFacts({ checks });
+      f.branchRules.requiredStatusChecks = ["build", "soc2-guard"];
+      f.branchRules.pinnedChecks = [{ context: "build", appId: 15368 }];
+      return f;
+    };
+    const config = configWith(() => {});
+    const status: CheckFacts = { kind: "status", name: "build", app: null, appId: null, status: "completed", conclusion: "success", completedAt: null, url: null };
+    expect(ciPassing.evaluate(facts([status]), config, env)).toMatchObject({ status: "pending", reason: "waiting for build (from app #15368)" });
+    const impostor = check("build", "completed", "success", { app: "evil-app", appId: 4242 });
+    expect(ciPassing.evaluate(facts([impostor]), config, env).status).not.toBe("pass");
+    expect(ciPassing.evaluate(facts([check("build", "completed", "success", { appId: 15368 })]), config, env).status).toBe("pass");
+  });
+
   it("keeps a configured check that has not reported yet pending", () => {
     const result = ciPassing.evaluate(makeFacts({ checks: [] }), withChecks(["build"]), env);
     expect(result.status).toBe("pending");
@@ -97,13 +122,26 @@ describe("branch.protection", () => {
     expect(result.fix).toMatch(/require 1 approving review; block force pushes; remove bypass actors/);
   });
 
-  it("is skipped with the reason when the rules cannot be read", () => {
+  it("fails, naming the permission to grant, when part of the rules cannot be read (unknown is not 'cannot be bypassed')", () => {
     const facts = makeFacts();
-    facts.branchRules.sources = [];
-    facts.branchRules.unreadable = ["classic protection needs Administration read"];
+    facts.branchRules.unreadable = ["ruleset 7's bypass list could not be read (grant the app Administration (read))"];
     const result = branchProtection.evaluate(facts, bar, env);
-    expect(result.status).toBe("skipped");
-    expect(result.reason).toMatch(/needs Administration read/);
+    expect(result.status).toBe("fail");
+    expect(result.reason).toMatch(/unknown: ruleset 7's bypass list could not be read/);
+    expect(result.fix).toMatch(/grant soc2-guard Administration \(read\)/);
+  });
+
+  it.each([
+    ["not required at all", { requiredStatusChecks: ["build"], pinnedChecks: [] }, /soc2-guard is not a required status check/],
+    ["required from any source", { requiredStatusChecks: ["soc2-guard"], pinnedChecks: [] }, /not pinned to this app: any app or commit status of that name satisfies it/],
+    ["pinned to another app", { requiredStatusChecks: ["soc2-guard"], pinnedChecks: [{ context: "soc2-guard", appId: 999 }] }, /not pinned to this app/],
+  ])("fails when soc2-guard itself is %s", (_case, rules, reason) => {
+    const facts = makeFacts();
+    Object.assign(facts.branchRules, rules);
+    const result = branchProtection.evaluate(facts, bar, env);
+    expect(result.status).toBe("fail");
+    expect(result.reason).toMatch(reason);
+    expect(result.fix).toMatch(/require the status check soc2-guard with this app \(soc2-guard\) as its source/);
   });
 });
 

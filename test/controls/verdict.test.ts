@@ -8,7 +8,8 @@ import type { ControlResult } from "../../src/controls/types.js";
 
 const defaults = resolveConfig([]);
 const withFile = (text: string) => resolveConfig([{ source: "acme/.github", file: ".github/soc2-guard.yml", text, isOrgLayer: true }]);
-const approved = () => makeFacts({ pr: { reviews: [review("alice", "APPROVED", 1)] } });
+const build = { kind: "check" as const, name: "build", app: "github-actions", appId: 15368, status: "completed" as const, conclusion: "success" as const, completedAt: "2026-11-01T10:00:00Z", url: null };
+const approved = () => makeFacts({ pr: { reviews: [review("alice", "APPROVED", 1)] }, checks: [build] });
 
 describe("verdict", () => {
   it("succeeds when every enforced control passes, one row per control", () => {
@@ -28,7 +29,7 @@ describe("verdict", () => {
   });
 
   it("does not block on advisory failures", () => {
-    const v = evaluate(makeFacts({ pr: { title: "no ticket", body: "", headRef: "x", reviews: [review("alice", "APPROVED", 1)] } }), defaults, env, "e");
+    const v = evaluate(makeFacts({ pr: { title: "no ticket", body: "", headRef: "x", reviews: [review("alice", "APPROVED", 1)] }, checks: [build] }), defaults, env, "e");
     expect(v.conclusion).toBe("success");
     expect(v.title).toBe("All enforced controls pass (1 advisory warning)");
     expect(v.summary).toContain("| ⚠️ | `change.ticket` | advisory |");

@@ -5,6 +5,7 @@ import { exportPeriod, previousMonthLabel, hasEnded } from "../../src/export/per
 import { buildExportFiles, buildExportIssue } from "../../src/export/export-files.js";
 import { cell, code } from "../../src/export/issue-body.js";
 import type { AccessFacts } from "../../src/export/access-review.js";
+import type { ReviewIssueState } from "../../src/export/exception-row.js";
 import { readArchiveDirectory } from "../../src/evidence/local-archive.js";
 import { fixtureArchive, fixtureRecords, pullRecord } from "./fixture-month.js";
 
@@ -42,7 +43,7 @@ const access: AccessFacts = {
   problems: [],
 };
 
-async function fixtureExport() {
+async function fixtureExport(review7: ReviewIssueState = { closedAt: "2026-11-11T09:00:00Z", closedBy: "frank" }) {
   const { dir } = await fixtureArchive();
   const period = exportPeriod("2026-11")!;
   const selected = selectPeriod(readArchiveDirectory(dir).lines, { period });
@@ -52,7 +53,7 @@ async function fixtureExport() {
     reconciliation: { ran: true, population: 6, records: 6, addedLate: 1, missing: [] },
     access,
     reviewStates: new Map([
-      ["https://github.com/acme/compliance-evidence/issues/7", { closedAt: "2026-11-11T09:00:00Z" }],
+      ["https://github.com/acme/compliance-evidence/issues/7", review7],
       ["https://github.com/acme/compliance-evidence/issues/8", { closedAt: null }],
     ]),
     now: "2026-12-01T02:00:00.000Z",
@@ -163,10 +164,24 @@ describe("export of the fixture month", () => {
     expect(rows[6]!.slice(2, 3).concat(rows[6]![15]!)).toEqual(["#14", "true"]);
   });
 
+  // Issue 11 item 5: on 3dca4fb any close before the due time was "done in time", even by the declarer.
+  it.each([
+    { name: "closed in time by someone else", state: { closedAt: "2026-11-11T09:00:00Z", closedBy: "frank" }, status: "done in time", by: "frank" },
+    { name: "closed in time by the declarer", state: { closedAt: "2026-11-11T09:00:00Z", closedBy: "carol" }, status: "closed without review", by: "" },
+    { name: "closed by someone nobody knows", state: { closedAt: "2026-11-11T09:00:00Z" }, status: "closed without review", by: "" },
+    { name: "the PR's diff approved in time by someone else", state: { closedAt: null, approvals: [{ login: "carol", at: "2026-11-10T09:00:00Z" }, { login: "grace", at: "2026-11-11T10:00:00Z" }] }, status: "done in time", by: "grace" },
+    { name: "approved by someone else after the due time", state: { closedAt: null, approvals: [{ login: "grace", at: "2026-11-13T10:00:00Z" }] }, status: "done late", by: "grace" },
+  ])("counts a retroactive review only by someone other than the author and the declarer: $name", async ({ state, status, by }) => {
+    const { exported } = await fixtureExport(state as ReviewIssueState);
+    const rows = parseCsv(exported.files.get("exports/2026-11/exceptions.csv")!);
+    const emergency = rows.find((r) => r[0] === "emergency-change")!;
+    expect([emergency[9], emergency[10]]).toEqual([status, by]);
+  });
+
   it("writes exceptions.csv with review status against the due time", async () => {
     const { exported } = await fixtureExport();
     const rows = parseCsv(exported.files.get("exports/2026-11/exceptions.csv")!);
-    expect(rows[0]).toEqual(["type", "repository", "change", "title", "who", "when", "reason", "review_issue", "review_due_at", "review_status", "link", "record_id", "record_hash"]);
+    expect(rows[0]).toEqual(["type", "repository", "change", "title", "who", "when", "reason", "review_issue", "review_due_at", "review_status", "reviewed_by", "link", "record_id", "record_hash"]);
     expect(rows.slice(1).map((r) => [r[0], r[2], r[4], r[9]])).toEqual([
       ["emergency-change", "#12", "carol", "done in time"],
       ["unapproved-merge", "#5", "erin", "no review issue"],

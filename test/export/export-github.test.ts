@@ -89,7 +89,7 @@ async function fixtureOrg(): Promise<FakeGitHubOrg> {
     { number: 4, title: "x", body: "", labels: ["soc2-guard:emergency-change"], state: "open", closed_at: null },
     { number: 5, title: "x", body: "", labels: ["soc2-guard:emergency-change"], state: "open", closed_at: null },
     { number: 6, title: "x", body: "", labels: ["soc2-guard:emergency-change"], state: "open", closed_at: null },
-    { number: 7, title: "Retroactive review: acme/api#12", body: "", labels: ["soc2-guard:emergency-change"], state: "closed", closed_at: "2026-11-11T09:00:00Z" },
+    { number: 7, title: "Retroactive review: acme/api#12", body: "", labels: ["soc2-guard:emergency-change"], state: "closed", closed_at: "2026-11-11T09:00:00Z", closed_by: "frank" },
     { number: 8, title: "Unreviewed change", body: "", labels: ["soc2-guard:direct-push"], state: "open", closed_at: null },
   );
   return fake;
@@ -151,7 +151,7 @@ describe("export against the archive repository", () => {
       ].join("\r\n"),
     );
     const exceptions = files.get("exports/2026-11/exceptions.csv")!;
-    expect(exceptions).toMatch(/emergency-change,acme\/api,#12,.*,https:\/\/github.com\/acme\/compliance-evidence\/issues\/7,2026-11-12T08:00:00.000Z,done in time,/);
+    expect(exceptions).toMatch(/emergency-change,acme\/api,#12,.*,https:\/\/github.com\/acme\/compliance-evidence\/issues\/7,2026-11-12T08:00:00.000Z,done in time,frank,/);
     expect(exceptions).toMatch(/direct-push,acme\/web,push ddddddd,.*issues\/8,,open,/);
     expect(exceptions).toMatch(/direct-push,acme\/web,push 7777777,.*,,,no review issue,/);
     // The seal is the backfilled records' last hash, and the whole chain still verifies.

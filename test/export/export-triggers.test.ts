@@ -76,14 +76,44 @@ describe("repository_dispatch", () => {
   it("reads soc2-guard-export with or without client_payload.period, ignores other types, rejects a bad period", () => {
     const base = webhookPayload("repository_dispatch");
     const repo = (base.repository as { full_name: string }).full_name;
-    expect(parseDispatchPayload({ ...base, action: "soc2-guard-export", client_payload: { period: "2026-11" } })).toEqual({ kind: "export", organization: repo.split("/")[0], repository: repo, period: "2026-11" });
+    expect(parseDispatchPayload({ ...base, action: "soc2-guard-export", client_payload: { period: "2026-11" } }, NOW)).toEqual({ kind: "export", organization: repo.split("/")[0], repository: repo, period: "2026-11", reexport: null });
     expect(parseDispatchPayload({ ...base, action: "soc2-guard-export", client_payload: {} }, NOW)).toMatchObject({ kind: "export", period: "2026-11" });
     expect(parseDispatchPayload({ ...base, action: "soc2-guard-export", client_payload: { period: "=1+1" } })).toMatchObject({ kind: "invalid", problem: expect.stringMatching(/YYYY-MM/) });
     expect(parseDispatchPayload(base)).toEqual({ kind: "ignored" });
   });
+
+  // Issue 11 item 5: on 3dca4fb any well-formed month was taken, and a past month could not be exported again on record.
+  it("takes only a month that has ended, and a re-export only with its reason", () => {
+    const base = { ...webhookPayload("repository_dispatch"), action: "soc2-guard-export" };
+    expect(parseDispatchPayload({ ...base, client_payload: { period: "2026-12" } }, NOW)).toMatchObject({ kind: "invalid", problem: expect.stringMatching(/2026-12 has not ended yet/) });
+    expect(parseDispatchPayload({ ...base, client_payload: { period: "2027-03" } }, NOW)).toMatchObject({ kind: "invalid" });
+    expect(parseDispatchPayload({ ...base, client_payload: { period: "2026-10", reexport: true } }, NOW)).toMatchObject({ kind: "invalid", problem: expect.stringMatching(/needs client_payload.reason/) });
+    expect(parseDispatchPayload({ ...base, client_payload: { period: "2026-10", reexport: true, reason: "auditor asked for the corrected access review" } }, NOW)).toMatchObject({
+      kind: "export",
+      period: "2026-10",
+      reexport: { reason: "auditor asked for the corrected access review", requestedBy: ((base as Record<string, unknown>).sender as { login: string }).login },
+    });
+  });
 });
 
 describe("export runner on a local archive", () => {
+  it("records a re-export of a past period as its own issue with its reason, leaving the first export's issue", async () => {
+    const { dir, archive } = await fixtureArchive();
+    const local = (log: string[] = []): MonthlyExportDeps => ({ gh: null, archive, location: { kind: "directory", dir }, issues: new LocalIssueSink(dir), now: () => NOW, log: { info: (m) => void log.push(m), warn: (m) => void log.push(m) } });
+    expect((await runMonthlyExport(local(), { org: "acme", period: "2026-11" })).status).toBe("exported");
+    expect((await runMonthlyExport(local(), { org: "acme", period: "2026-11" })).status).toBe("already-exported");
+    const log: string[] = [];
+    const again = await runMonthlyExport(local(log), { org: "acme", period: "2026-11", reexport: { reason: "@auditors asked <!-- x --> for the corrected access review", requestedBy: "octo-owner" } });
+    expect(again.status).toBe("exported");
+    const issues = readdirSync(join(dir, "issues")).sort().map((f) => readFileSync(join(dir, "issues", f), "utf8"));
+    expect(issues).toHaveLength(2);
+    expect(issues[1]).toMatch(/^# SOC 2 evidence export — 2026-11 \(re-export\)/);
+    expect(issues[1]).toContain("**Re-export** of 2026-11 requested by octo-owner");
+    expect(issues[1]).toContain("for the corrected access review");
+    expect(issues[1]).not.toContain("@auditors");
+    expect(log.join("\n")).toContain("re-exported");
+  });
+
   function deps(dir: string, archive: MonthlyExportDeps["archive"], log: string[] = []): MonthlyExportDeps {
     return { gh: null, archive, location: { kind: "directory", dir }, issues: new LocalIssueSink(dir), now: () => NOW, log: { info: (m) => void log.push(m), warn: (m) => void log.push(m) } };
   }

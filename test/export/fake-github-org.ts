@@ -46,6 +46,8 @@ export interface FakeIssue {
   state: "open" | "closed";
   closed_at: string | null;
   state_reason?: string | null;
+  /** Who closed it (`closed_by`, only in the single-issue answer). */
+  closed_by?: string | null;
 }
 
 const typed = (type: string, message: string): Error => Object.assign(new Error(message), { type });
@@ -138,11 +140,16 @@ export class FakeGitHubOrg {
       this.issues.push(issue);
       return { status: 201, body: this.issueJson(issue) };
     }
+    if (method === "GET" && (m = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = this.issues[Number(m[1]) - 1];
+      if (!issue) return { status: 404, body: { message: "Not Found" } };
+      return { status: 200, body: { ...this.issueJson(issue), closed_by: issue.closed_by ? { login: issue.closed_by, type: "User" } : null } };
+    }
     if (method === "PATCH" && (m = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.issues[Number(m[1]) - 1]!;
       const b = body as { state?: "open" | "closed"; state_reason?: string };
       if (b.state) issue.state = b.state;
-      if (b.state === "closed") issue.closed_at = "2026-12-01T02:00:00Z";
+      if (b.state === "closed") Object.assign(issue, { closed_at: "2026-12-01T02:00:00Z", closed_by: "soc2-guard[bot]" });
       issue.state_reason = b.state_reason ?? null;
       return { status: 200, body: this.issueJson(issue) };
     }

@@ -12,6 +12,8 @@ import { WorkTracker } from "../../src/runtime/work-tracker.js";
 
 export const API = "https://api.github.com";
 export const APP_SLUG = "soc2-guard";
+/** Our app's id: the databaseId the scripted GitHub gives our check suites. */
+export const APP_ID = 1;
 export const INSTALLATION_ID = 4242;
 
 let privateKey: string | undefined;
@@ -30,6 +32,7 @@ export interface TestApp {
 export function createTestApp(overrides: Partial<AppServices> = {}, options: { retries?: number; logLines?: string[] } = {}): TestApp {
   const services = createServices({
     appSlug: async () => APP_SLUG,
+    appId: async () => APP_ID,
     fingerprintKey: new Uint8Array(32).fill(7),
     now: () => new Date("2026-11-02T12:00:00Z"),
     // Deterministic: a test's evaluation is "quick" (one completing write) unless it asks for 0.
@@ -221,13 +224,19 @@ export function mockEvaluationReads(
   s: Scenario,
   extra: {
     permissions?: Record<string, string>;
-    files?: Array<{ filename: string; patch?: string; status?: string; additions?: number }>;
+    files?: Array<{ filename: string; patch?: string; status?: string; additions?: number; sha?: string }>;
     restPrefix?: string;
     graphqlPath?: string;
     /** security_and_analysis as GET /repos returns it; null → the field is absent (no Administration read). */
     security?: { secretScanning: "enabled" | "disabled"; pushProtection: "enabled" | "disabled" } | null;
     /** Open secret-scanning alerts; null → 403 (permission not granted). */
     alerts?: Array<{ number: number; secret_type: string }> | null;
+    /** Edits the facts query's answer in place (GitHub shapes the scenario does not describe). */
+    patchFacts?: (response: { data: Record<string, any> }) => void;
+    /** What `GET /repos/{owner}/{repo}/rules/branches/{branch}` answers (default: no rules). */
+    rules?: Array<Record<string, unknown>>;
+    /** `GET /repos/{owner}/{repo}/rulesets/{id}` answers: the ruleset, or an HTTP status it fails with. */
+    rulesets?: Record<number, Record<string, unknown> | number>;
   } = {},
 ): nock.Scope {
   const prefix = extra.restPrefix ?? "";
@@ -252,8 +261,15 @@ export function mockEvaluationReads(
   const alertsScope = scope.get(`${prefix}/repos/${s.owner}/${s.repo}/secret-scanning/alerts`).query((q) => q.hide_secret === "true").optionally();
   if (alerts === null) alertsScope.reply(403, { message: "Resource not accessible by integration" });
   else alertsScope.reply(200, alerts.map((a) => ({ ...a, html_url: `https://github.com/${s.owner}/${s.repo}/security/secret-scanning/${a.number}`, created_at: "2026-11-01T00:00:00Z", state: "open" })), { etag: '"alerts-v1"' });
-  scope.post(extra.graphqlPath ?? "/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, factsResponse(s));
-  scope.get(`${prefix}/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, [], { etag: '"rules-v1"' });
+  const facts = factsResponse(s) as { data: Record<string, any> };
+  extra.patchFacts?.(facts);
+  scope.post(extra.graphqlPath ?? "/graphql", (body: { query?: string }) => String(body.query).includes("query PullRequestFacts")).reply(200, facts);
+  scope.get(`${prefix}/repos/${s.owner}/${s.repo}/rules/branches/${s.baseRef ?? "main"}`).query(true).reply(200, extra.rules ?? [], { etag: '"rules-v1"' });
+  for (const [id, answer] of Object.entries(extra.rulesets ?? {})) {
+    const ruleset = scope.get(`${prefix}/repos/${s.owner}/${s.repo}/rulesets/${id}`);
+    if (typeof answer === "number") ruleset.reply(answer, { message: "Resource not accessible by integration" });
+    else ruleset.reply(200, answer);
+  }
   for (const [login, permission] of Object.entries(extra.permissions ?? {})) {
     scope
       .get(`${prefix}/repos/${s.owner}/${s.repo}/collaborators/${encodeURIComponent(login)}/permission`)
@@ -266,7 +282,7 @@ export function mockEvaluationReads(
     .reply(
       200,
       (extra.files ?? [{ filename: "README.md", patch: "@@ -1 +1,2 @@\n Hello\n+World" }]).map((f, i) => ({
-        sha: `${i}`.padStart(40, "0"),
+        sha: f.sha ?? `${i}`.padStart(40, "0"),
         filename: f.filename,
         status: f.status ?? "modified",
         additions: f.additions ?? 1,

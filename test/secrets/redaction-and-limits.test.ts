@@ -313,9 +313,10 @@ describe("diff input", () => {
       },
     });
     const result = evaluate(facts, resolveConfig([]), env, "e").results.find((r) => r.id === "secrets.diff")!;
-    expect(result.reason).toBe("no secrets in 0 added lines; 1 file not scanned (big.sql)");
-    expect(result.annotations).toEqual([expect.objectContaining({ path: "big.sql", level: "warning", title: "Not scanned for secrets" })]);
-    expect(result.fix).toBe("Review the files that were not scanned by hand");
+    expect(result.status).toBe("fail");
+    expect(result.reason).toBe("no secrets in 0 scanned lines, but unscanned is not clean; 1 file not scanned (big.sql: GitHub showed no diff and the file's content was not read)");
+    expect(result.annotations).toEqual([expect.objectContaining({ path: "big.sql", level: "failure", title: "Not scanned for secrets" })]);
+    expect(result.fix).toMatch(/review each file for credentials by hand/);
   });
 });
 

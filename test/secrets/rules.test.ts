@@ -19,6 +19,8 @@ const handMade: Record<string, () => string> = {
     return `auth = "${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: "1234567890", name: "svc-deploy", iat: 1_700_000_000 })}.${"Xk9" + "fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0"}"`;
   },
   "private-key-base64": () => `KEY_B64=${Buffer.from(["-----BEGIN", "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vq3Xk9fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0q"].join(" ")).toString("base64")}`,
+  // A structural detector has no pattern to generate from: a form only it reads (an XML element).
+  "generic-password-literal": () => `  <password>${"Qx7!m" + "R2#vL"}</password>`,
   "azure-sas-signature": () => `https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=${"Q7x" + "kP2mN9vLr4TzW8yBc3HdF6sJa1PuG5eRt0YqXo7Ki2M%3D"}`,
 };
 

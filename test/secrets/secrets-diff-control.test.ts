@@ -51,15 +51,29 @@ describe("secrets.diff control", () => {
     expect(result.reason).toContain("custom rule not run: bad-rule");
   });
 
-  it("reports binary files and omitted patches as not scanned, not as clean", () => {
-    const facts = makeFacts({ pr: { files: [file("logo.png", null, { additions: 0 }), file("dump.sql", null, { additions: 50_000 }), file("gone.ts", null, { status: "removed", additions: 0 })] } });
+  it("fails on files it could not scan, naming each, and lists binary files as skipped — unscanned is not clean", () => {
+    const facts = makeFacts({
+      pr: {
+        changedPaths: ["logo.png", "dump.sql", "gone.ts", "seed.env"],
+        files: [
+          file("logo.png", null, { additions: 0, content: { kind: "binary", bytes: 2048 } }),
+          file("dump.sql", null, { additions: 50_000, content: { kind: "not-read", reason: "6 MB is over the 5 MB per-file budget" } }),
+          file("gone.ts", null, { status: "removed", additions: 0 }),
+          file("seed.env", null, { additions: 2, content: { kind: "text", text: `name = demo\ntoken = "${tokenA}"\n` } }),
+        ],
+      },
+    });
     const result = secretsDiff.evaluate(facts, configWith(() => {}), env);
-    expect(result.status).toBe("pass");
+    expect(result.status).toBe("fail");
     expect(result.annotations.map((a) => [a.path, a.level, a.title])).toEqual([
-      ["logo.png", "warning", "Not scanned for secrets"],
-      ["dump.sql", "warning", "Not scanned for secrets"],
+      ["seed.env", "failure", "github-pat"],
+      ["dump.sql", "failure", "Not scanned for secrets"],
+      ["logo.png", "notice", "Skipped by the secret scan"],
     ]);
-    expect(result.reason).toContain("2 files not scanned (logo.png, dump.sql)");
+    expect(result.reason).toContain("1 file not scanned (dump.sql: GitHub showed no diff and the file was not read: 6 MB is over the 5 MB per-file budget)");
+    expect(result.reason).toContain("1 binary file skipped (logo.png)");
+    const clean = secretsDiff.evaluate(makeFacts({ pr: { changedPaths: ["logo.png"], files: [file("logo.png", null, { content: { kind: "binary", bytes: 9 } })] } }), configWith(() => {}), env);
+    expect(clean.status).toBe("pass");
   });
 });
 

@@ -8,7 +8,6 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { LocalDirectoryArchive, readArchiveDirectory } from "../../src/evidence/local-archive.js";
-import { buildDirectPushRecord, type EvidenceRecord } from "../../src/evidence/record.js";
 import { verifyChain } from "../../src/evidence/verify.js";
 import { AppRecordSigner } from "../../src/trust/record-signer.js";
 import { CheckpointPublisher } from "../../src/evidence/checkpoint-publisher.js";
@@ -19,18 +18,10 @@ import { makeVerifyCommand } from "../../src/cli/verify.js";
 import { runMonthlyExport } from "../../src/github/export-run.js";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
 import type { CliIO } from "../../src/cli/io.js";
-import { tamper } from "./tamper.js";
+import { pushRecord, tamper } from "./tamper.js";
 
 const key = generateSigningKey();
 
-export function pushRecord(n: number, day = "2026-11-02"): EvidenceRecord {
-  return buildDirectPushRecord({
-    push: { repository: "acme/api", ref: "refs/heads/main", before: "0".repeat(40), after: n.toString(16).padStart(40, "d"), forced: false, pusher: `dev${n}`, commits: [{ id: n.toString(16).padStart(40, "d"), message: `change ${n}`, author: { username: `dev${n}` } }] },
-    branchRules: null,
-    configHash: "c".repeat(64),
-    meta: { deliveryId: `delivery-${n}`, appVersion: "0.1.0", collectedAt: `${day}T12:0${n % 10}:00.000Z` },
-  });
-}
 
 interface Local {
   root: string;

@@ -21,8 +21,7 @@ import { tokenClient } from "../../src/cli/github-token-client.js";
 import { registerGitHubBase } from "../setup/github-contract.js";
 import type { CliIO } from "../../src/cli/io.js";
 import type { Repo } from "../../src/sandbox/state.js";
-import { pushRecord } from "./attack-local.test.js";
-import { tamper } from "./tamper.js";
+import { pushRecord, tamper } from "./tamper.js";
 
 const key = generateSigningKey();
 let sandbox: GitHubSandbox;
@@ -120,5 +119,35 @@ describe("verify --repo --key on the sandbox's archive repository", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/first record that disagrees: #5: missing/);
     expect(out).toMatch(/first checkpoint that disagrees: \S+#issuecomment-\d+ by soc2-guard\[bot\]: beyond-the-chain — signed 5 records/);
+  });
+});
+
+describe("verify --repo --export on the sandbox's archive repository", () => {
+  it("checks the export the app committed and the statement in its export issue; names a replaced CSV", async () => {
+    const { runMonthlyExport } = await import("../../src/github/export-run.js");
+    const { GitHubIssueSink } = await import("../../src/github/evidence-issues.js");
+    const gh = tokenClient(token, sandbox.apiUrl);
+    const archive = new GitHubRepositoryArchive(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main" });
+    const result = await runMonthlyExport(
+      { gh, archive, location: { kind: "repository", owner: ORG, repo: ARCHIVE_REPO, branch: "main" }, issues: new GitHubIssueSink(gh, ORG, ARCHIVE_REPO, async () => `${sandbox.state.app.slug}[bot]`), now: () => new Date("2026-12-01T02:00:00Z"), log: { info: () => undefined, warn: () => undefined }, signingKey: key },
+      { org: ORG, period: "2026-11" },
+    ).catch((error: { request?: { url?: string; method?: string } }) => {
+      throw new Error(`${error.request?.method} ${error.request?.url}: ${String(error)}`);
+    });
+    expect(result.status).toBe("exported");
+    const run = async () => {
+      const cli = io();
+      const code = await makeVerifyCommand((t) => tokenClient(t, sandbox.apiUrl))(["--repo", `${ORG}/${ARCHIVE_REPO}`, "--key", pubFile, "--export", "2026-11"], cli);
+      return { code, out: cli.text() };
+    };
+    let { code, out } = await run();
+    expect(out).toMatch(/ok: export 2026-11 \(statement from \S+\/issues\/\d+\)/);
+    expect(out).toContain("✔ exports/2026-11/changes.csv: ok — signed, and recomputed from the records byte for byte");
+    expect(code).toBe(0);
+
+    forcePush((files) => files.set("exports/2026-11/exceptions.csv", `${files.get("exports/2026-11/exceptions.csv")!.split("\n")[0]}\n`));
+    ({ code, out } = await run());
+    expect(code).toBe(1);
+    expect(out).toMatch(/✘ exports\/2026-11\/exceptions\.csv: differs-from-signed/);
   });
 });

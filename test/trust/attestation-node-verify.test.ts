@@ -85,7 +85,7 @@ describe("soc2-guard verify-attestation FILE --key PUB", () => {
     writeFileSync(join(dir, "02.jsonl"), `${lines[0]}\n${JSON.stringify(forged)}\n`);
     const out: string[] = [];
     const code = await verifyAttestationCommand(["02.jsonl", "--key", "key.pub"], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), readStdin: async () => "", env: {}, cwd: dir });
-    expect(out.join("")).toMatch(/✔ 02\.jsonl:1: signed by ed25519:[0-9a-f]{64}; subject https:\/\/github\.com\/acme\/api\/commit\/b{40} gitCommit b{40}; change review of acme\/api@b{40}/);
+    expect(out.join("")).toMatch(/✔ 02\.jsonl:1: change review of acme\/api@b{40}: no counted approval; review\.approval=fail; subject gitCommit b{40} \(https:\/\/github\.com\/acme\/api\/commit\/b{40}\); signed by ed25519:[0-9a-f]{64}/);
     expect(out.join("")).toMatch(/✘ 02\.jsonl:2: bad-signature/);
     expect(code).toBe(1);
   });

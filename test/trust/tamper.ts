@@ -5,6 +5,18 @@
 import { GENESIS, HEAD_FILE, recordHash, type LedgerHead } from "../../src/evidence/ledger.js";
 import type { SealedRecord } from "../../src/evidence/record.js";
 import { canonicalJson } from "../../src/canonical-json.js";
+import { buildDirectPushRecord, type EvidenceRecord } from "../../src/evidence/record.js";
+
+/** A direct-push record #n collected on `day` (the attack suites' archive holds six). */
+export function pushRecord(n: number, day = "2026-11-02"): EvidenceRecord {
+  return buildDirectPushRecord({
+    push: { repository: "acme/api", ref: "refs/heads/main", before: "0".repeat(40), after: n.toString(16).padStart(40, "d"), forced: false, pusher: `dev${n}`, commits: [{ id: n.toString(16).padStart(40, "d"), message: `change ${n}`, author: { username: `dev${n}` } }] },
+    branchRules: null,
+    configHash: "c".repeat(64),
+    meta: { deliveryId: `delivery-${n}`, appVersion: "0.1.0", collectedAt: `${day}T12:0${n % 10}:00.000Z` },
+  });
+}
+
 
 type Entry = { shard: string; record: SealedRecord };
 

@@ -10,6 +10,8 @@ const urlPassword = (id: string, description: string, schemes: string[]): Secret
   keywords: schemes.map((s) => `${s.toLowerCase()}://`),
   ignoreCase: true,
   entropy: 1.5,
+  // `user:password@host` in documentation is a placeholder, not a credential.
+  validate: (v) => !/^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+)$/i.test(v),
 });
 
 export const databaseRules: SecretRule[] = [

@@ -3,6 +3,7 @@
 // their matches.
 
 import type { SecretRule } from "../rule.js";
+import { PASSWORD_KEYWORDS, findPasswordLiterals } from "../credential-context.js";
 
 const SECRET_NAME = "(?:secret|token|passw(?:or)?d|passwd|pwd|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|client[_.-]?secret|credentials?|signing[_.-]?key|encryption[_.-]?key|app[_.-]?key|master[_.-]?key|session[_.-]?key|bearer)";
 const KEYWORDS = ["secret", "token", "password", "passwd", "pwd", "api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "private_key", "privatekey", "auth_key", "authkey", "client_secret", "credential", "signing_key", "encryption_key", "app_key", "appkey", "master_key", "session_key", "bearer"];
@@ -63,6 +64,16 @@ export const genericRules: SecretRule[] = [
     ignoreCase: true,
     entropy: 3.5,
     validate: looksRandom,
+    generic: true,
+  },
+  {
+    // Structure, not a pattern: see credential-context.ts. The regex only tells the RE2 set pass which lines may hold one.
+    id: "generic-password-literal",
+    description: "Password literal (assignment, argument, XML element, flag, .netrc or connection string)",
+    regex: "(?:pass|pwd|senha|contrasena|motdepasse|identified by| -u | --user|basic |convertto-securestring|networkcredential\\()",
+    keywords: PASSWORD_KEYWORDS,
+    ignoreCase: true,
+    finder: findPasswordLiterals,
     generic: true,
   },
 ];
