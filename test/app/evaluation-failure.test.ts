@@ -10,7 +10,7 @@ import { lastOn, recordCheckRuns } from "../helpers/check-runs.js";
 
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 const base: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, commits: [{ sha: HEAD, author: "Codertocat" }] };
-const approved: Scenario = { ...base, reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }] };
+const approved: Scenario = { ...base, checks: [{ name: "build", status: "COMPLETED", conclusion: "SUCCESS" }], reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }] };
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

@@ -10,9 +10,10 @@ import { webhookPayload } from "../helpers/payload.js";
 import { lastOn, recordCheckRuns } from "../helpers/check-runs.js";
 
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+const CI_OK = { name: "build", status: "COMPLETED" as const, conclusion: "SUCCESS" };
 const sharing = [{ number: 2, baseRef: "main" }, { number: 3, baseRef: "develop" }];
 // #2 into main: unapproved. #3 into develop, same branch, same head: approved.
-const intoMain: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, baseRef: "main", commits: [{ sha: HEAD, author: "Codertocat" }], sharedHead: sharing };
+const intoMain: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, baseRef: "main", commits: [{ sha: HEAD, author: "Codertocat" }], sharedHead: sharing, checks: [CI_OK] };
 const intoDevelop: Scenario = { ...intoMain, number: 3, baseRef: "develop", reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }] };
 
 beforeEach(() => nock.disableNetConnect());
@@ -81,7 +82,7 @@ describe("one commit, several pull requests (issue 10 item 1)", () => {
     const mg = group.merge_group as { head_sha: string; head_ref: string };
     const groupHead = mg.head_sha;
     const repo = { owner: "octo-org", repo: "octo-repo" };
-    const approvedPr = { ...repo, number: 104, commits: [{ sha: HEAD, author: "Codertocat" }], reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
+    const approvedPr = { ...repo, number: 104, checks: [CI_OK], commits: [{ sha: HEAD, author: "Codertocat" }], reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
     const unapprovedPr = { ...repo, number: 105, commits: [{ sha: "34c5c7793cb3b279e22454cb6750c80560547b3a", author: "Codertocat" }] };
     mockEvaluationReads(scope, approvedPr, { permissions: { "octo-reviewer": "write" } });
     mockEvaluationReads(scope, unapprovedPr);

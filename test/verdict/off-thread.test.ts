@@ -25,7 +25,7 @@ function largeFacts() {
 }
 
 describe("evaluation off the main thread", () => {
-  it("sends a large evaluation to the worker, which returns the inline verdict, while the event loop keeps turning", async () => {
+  it("sends a large evaluation to the worker, which returns the inline verdict, while the event loop keeps turning", { timeout: 60_000 }, async () => {
     const resolved = resolveConfig([{ source: "acme/.github", file: ".github/soc2-guard.yml", text: "controls:\n  change.ticket: { mode: enforce }\n", isOrgLayer: true }]);
     const facts = largeFacts();
     expect(evaluationWeight(facts, resolved)).toBeGreaterThan(INLINE_WEIGHT_LIMIT);
