@@ -18,6 +18,8 @@ export interface BlobBudget {
 export const DEFAULT_BLOB_BUDGET: BlobBudget = { perFileBytes: 5 * 1024 * 1024, perPullRequestBytes: 64 * 1024 * 1024 };
 /** Aliases per blob-size query (GitHub's node limit is far above this). */
 const SIZES_PER_QUERY = 100;
+/** Blob downloads in flight at once (GitHub asks integrators not to flood it with concurrent requests). */
+const PARALLEL_READS = 4;
 
 const MB = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
@@ -53,7 +55,9 @@ async function readContents(gh: GitHubClient, ref: { owner: string; repo: string
     const answer = await gh.graphql<{ repository: Record<string, { oid: string; byteSize: number } | null> }>(blobSizesQuery(chunk.length), { owner: ref.owner, repo: ref.repo, ...variables });
     for (const blob of Object.values(answer.repository)) if (blob) sizes.set(blob.oid, blob.byteSize);
   }
+  // Budgets are allotted in list order before anything is read, so the outcome does not depend on timing.
   let used = 0;
+  const toRead: ChangedFile[] = [];
   for (const file of withSha) {
     const size = sizes.get(file.sha!);
     if (size === undefined) {
@@ -64,9 +68,16 @@ async function readContents(gh: GitHubClient, ref: { owner: string; repo: string
       file.content = { kind: "not-read", reason: `the ${MB(budget.perPullRequestBytes)} per-pull-request budget for files GitHub shows no diff for was used up` };
     } else {
       used += size;
-      const { data } = await gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner: ref.owner, repo: ref.repo, file_sha: file.sha! });
-      const bytes = Buffer.from(data.content ?? "", data.encoding === "base64" ? "base64" : "utf8");
-      file.content = bytes.includes(0) ? { kind: "binary", bytes: bytes.length } : { kind: "text", text: bytes.toString("utf8") };
+      toRead.push(file);
     }
+  }
+  for (let i = 0; i < toRead.length; i += PARALLEL_READS) {
+    await Promise.all(
+      toRead.slice(i, i + PARALLEL_READS).map(async (file) => {
+        const { data } = await gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner: ref.owner, repo: ref.repo, file_sha: file.sha! });
+        const bytes = Buffer.from(data.content ?? "", data.encoding === "base64" ? "base64" : "utf8");
+        file.content = bytes.includes(0) ? { kind: "binary", bytes: bytes.length } : { kind: "text", text: bytes.toString("utf8") };
+      }),
+    );
   }
 }

@@ -176,6 +176,23 @@ describe("item 2: complete facts, or fail closed", () => {
     expect(row(done, "review.approval")).toContain("2 required");
   });
 
+  it("reads a CODEOWNERS GraphQL truncated whole: a later owner line past the cut still needs its owner's approval", async () => {
+    const shown = "README.md @octo-reviewer\n";
+    const full = `${shown}${"# padding\n".repeat(5)}README.md @octo-docs-lead\n`;
+    const oid = "c0de000000000000000000000000000000000002";
+    const done = await gate((scope) => {
+      mockEvaluationReads(scope, { ...approved, codeowners: shown, repoConfig: "controls:\n  review.approval: { requireCodeOwners: true }\n" }, {
+        ...reviewerCanWrite,
+        patchFacts: (r) => {
+          r.data.repository.pullRequest.baseRef.target.codeownersGithub.object = { oid, text: shown, isTruncated: true, byteSize: full.length };
+        },
+      });
+      scope.get(`/repos/Codertocat/Hello-World/git/blobs/${oid}`).reply(200, { sha: oid, size: full.length, content: Buffer.from(full).toString("base64"), encoding: "base64" });
+    });
+    expect(done.conclusion).toBe("failure");
+    expect(row(done, "review.approval")).toContain("@octo-docs-lead");
+  });
+
   it("fails closed when the installation cannot read the org's .github repository: 'install soc2-guard on <org>/.github'", async () => {
     const app = createTestApp();
     const scope = nock(API);
