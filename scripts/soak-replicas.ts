@@ -23,6 +23,7 @@ import { GitHubRepositoryArchive } from "../src/github/archive-repository.js";
 import { verifyChain } from "../src/evidence/verify.js";
 import type { GitHubClient } from "../src/github/client.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
+import { generateSigningKey } from "../src/trust/signing-key.js";
 
 const argv = process.argv.slice(2);
 const REPLICAS = Number(argv[argv.indexOf("--replicas") + 1] ?? 3);
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
   const s = sandbox.state;
 
   // ── replicas ──
+  // Every replica signs with the same key (as in production: one key, its fingerprint pinned).
+  const signingKey = generateSigningKey().privatePem;
   const replicas: Replica[] = [];
   for (let i = 0; i < REPLICAS; i++) replicas.push({ index: i, port: await freePort(), child: null });
   const startReplica = async (r: Replica) => {
@@ -81,6 +84,7 @@ async function main(): Promise<number> {
         REDIS_URL: redis.url,
         SOC2_GUARD_SPOOL_DIR: spool,
         SOC2_GUARD_FINGERPRINT_KEY: "0f".repeat(32),
+        SOC2_GUARD_SIGNING_KEY: signingKey,
         SOC2_GUARD_DAILY: "on",
         SOC2_GUARD_DAILY_HOUR_UTC: "3",
         SOC2_GUARD_EXPORT_EVERY_SECONDS: "20",

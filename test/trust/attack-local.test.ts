@@ -96,7 +96,7 @@ let l: Local;
 beforeEach(async () => {
   l = await localArchive();
   return () => rmSync(l.root, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe("verify --archive DIR --checkpoints FILE --key PUB (local layout)", () => {
   it("passes the archive the app wrote: chain, six checkpoints, six attestations", async () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   token = ((await (await fetch(`${sandbox.apiUrl}/app/installations/${INSTALLATION_ID}/access_tokens`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } })).json()) as { token: string }).token;
   pubFile = join(mkdtempSync(join(tmpdir(), "soc2-guard-pub-")), "soc2-guard.pub");
   writeFileSync(pubFile, key.publicPem);
-});
+}, 60_000);
 afterAll(async () => {
   await sandbox.stop();
 });
@@ -60,7 +60,7 @@ beforeEach(async () => {
     await writer.append([pushRecord(n, day)]);
     await publisher.flush();
   }
-});
+}, 60_000);
 
 function io(): CliIO & { text: () => string } {
   const out: string[] = [];
