@@ -14,7 +14,7 @@ import { verifyAttestationCommand } from "./verify-attestation.js";
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   // Loaded on demand: the sandbox needs graphql and GitHub's schema, which only a development install has.
-  demo: { run: async (args, io) => (await import("./demo.js")).demoCommand(args, io), usage: "demo [--archive DIR]", summary: "the whole app against a local GitHub sandbox; exit 0 when every step behaved" },
+  demo: { run: runDemo, usage: "demo [--archive DIR]", summary: "the whole app against a local GitHub sandbox; exit 0 when every step behaved" },
   check: { run: checkCommand, usage: "check OWNER/REPO#N", summary: "evaluate a pull request and print the verdict (posts nothing)" },
   scan: { run: scanCommand, usage: "scan [--diff FILE|-] [PATH...]", summary: "find secrets in a diff's added lines or in files (exit 1 on findings)" },
   verify: { run: verifyCommand, usage: "verify (--archive DIR|--repo O/R) --key PUB [--export YYYY-MM]", summary: "check the archive (and an export) against the app's signed checkpoints; exit 1 names the first record and checkpoint that disagree" },
@@ -25,6 +25,20 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   export: { run: exportCommand, usage: "export --period YYYY-MM", summary: "the month's evidence export: CSVs, summary.json and the auditor's issue" },
   audit: { run: auditCommand, usage: "audit --org NAME", summary: "every repository's settings against the bar, as a table, JSON or CSV" },
 };
+
+/** The demo and its sandbox are left out of the published package (development only). */
+async function runDemo(args: string[], io: Parameters<Command>[1]): Promise<number> {
+  const specifier = "./demo.js";
+  const demo = await import(specifier).catch((error: unknown) => {
+    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return null;
+    throw error;
+  });
+  if (!demo) {
+    io.stderr("soc2-guard demo: the demo and its GitHub sandbox are development-only and not in the published package; in a clone of the repository run `npm ci && npm run demo`\n");
+    return 2;
+  }
+  return (demo as { demoCommand: Command }).demoCommand(args, io);
+}
 
 function help(): string {
   const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
