@@ -33,6 +33,7 @@ import type { ScheduledTask } from "./runtime/schedules.js";
 import { recoverDeliveries } from "./runtime/delivery-recovery.js";
 import { hookDeliveriesSince, requestRedelivery } from "./github/hook-deliveries.js";
 import { parseDispatchPayload } from "./export/dispatch.js";
+import { portalHandler } from "./github/portal-mount.js";
 
 export interface AppOptions {
   services?: AppServices;
@@ -81,6 +82,8 @@ export function createApp(options: AppOptions = {}) {
     const services = options.services ?? servicesFromEnvironment(app, runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {});
     app.log.info({ signingKey: formatFingerprint(services.signingKey.keyId), keyId: services.signingKey.keyId }, "evidence signing key (pin this fingerprint: SHA-256 of the public key's SPKI)");
     options.onServices?.(services);
+    // The auditor's portal under /soc2-guard/ on the app's own server (Probot's Server, `npm start`).
+    probotOptions?.addHandler?.(portalHandler(app, services));
     const metrics = new RuntimeMetrics(background);
     const metricsCounter = metrics.requestCounter();
     const router = new EventRouter<Context>();

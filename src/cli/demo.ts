@@ -18,7 +18,7 @@ import { checkpointEnvelopesIn } from "../trust/checkpoint.js";
 import { writeFileSync } from "node:fs";
 import { GitHubSandbox } from "../sandbox/server.js";
 import { startAppServer, settle, type RunningApp } from "../sandbox/app-server.js";
-import { seedOrganization, FULL, ORG, INSTALLATION_ID } from "../sandbox/seed.js";
+import { seedOrganization, seedAuditors, FULL, ORG, INSTALLATION_ID, AUDITOR, OUTSIDER } from "../sandbox/seed.js";
 import type { CheckRun } from "../sandbox/state.js";
 import { readArchiveDirectory } from "../evidence/local-archive.js";
 import type { SealedRecord } from "../evidence/record.js";
@@ -30,7 +30,8 @@ interface Step {
 }
 
 export const demoCommand: Command = async (args, io) => {
-  const parsed = parseArgs(args, ["verbose"]);
+  const parsed = parseArgs(args, ["verbose", "serve"]);
+  const serve = parsed.flags.has("serve");
   const archiveDir = stringFlag(parsed, "archive") ? resolve(io.cwd, stringFlag(parsed, "archive")!) : mkdtempSync(join(tmpdir(), "soc2-guard-demo-"));
   mkdirSync(archiveDir, { recursive: true });
   if (readArchiveDirectory(archiveDir).lines.length > 0) {
@@ -55,6 +56,7 @@ export const demoCommand: Command = async (args, io) => {
   const log = pino({ level: parsed.flags.has("verbose") ? "debug" : "info" }, pino.destination({ dest: logFile, sync: true }));
   const sandbox = await new GitHubSandbox().start();
   seedOrganization(sandbox);
+  seedAuditors(sandbox);
   let app: RunningApp | null = null;
   let demoKey: { privatePem: string; publicKeyFile: string } = { privatePem: "", publicKeyFile: "" };
   try {
@@ -241,12 +243,22 @@ export const demoCommand: Command = async (args, io) => {
   } catch (error) {
     step.problems.push(`crashed: ${(error as Error).stack ?? String(error)}`);
     out(`   ✘ ${(error as Error).stack ?? String(error)}`);
-  } finally {
-    await app?.stop().catch(() => undefined);
-    await sandbox.stop();
   }
-
   const failed = steps.filter((s) => s.problems.length > 0);
+  if (serve && app) {
+    out("");
+    out(`━━ The auditor's view is running: ${app.portalUrl}`);
+    out(`   Sign in with GitHub (the sandbox's OAuth) as ${AUDITOR} (team auditors) for the whole walk-through, or as ${OUTSIDER} to see a 404.`);
+    out(`   The period's offline report: ${join(archiveDir, "exports")}/YYYY-MM/report.html`);
+    out("   Ctrl-C stops the sandbox and the app.");
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+  }
+  await app?.stop().catch(() => undefined);
+  await sandbox.stop();
+
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   out("");
   out(`${failed.length === 0 ? "✔" : "✘"} ${steps.length - failed.length}/${steps.length} steps behaved as expected in ${seconds} s · ${sandbox.deliveries.length} webhook deliveries · ${sandbox.requests.length} API requests`);

@@ -3,11 +3,12 @@
 // formula (leading =, +, -, @, tab, CR) is prefixed with an apostrophe: PR titles and
 // commit messages are written by anyone who can open a pull request.
 
-const FORMULA_LEADERS = new Set(["=", "+", "-", "@", "\t", "\r"]);
+// These functions are self-contained (no module-level values): report.html runs their own
+// source in the browser (src/web/view/embed.ts) so its CSV download is this CSV.
 
 /** Neutralises spreadsheet formula injection (OWASP's advice: prefix with a single quote). */
 export function neutraliseFormula(value: string): string {
-  return value.length > 0 && FORMULA_LEADERS.has(value[0]!) ? `'${value}` : value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 export type CsvValue = string | number | boolean | null | undefined;

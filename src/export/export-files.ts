@@ -8,10 +8,15 @@ import { EXCEPTIONS_HEADER, exceptionCsvValues, reviewOutcome, type ExceptionRow
 import { ACCESS_HEADER, accessCsvValues, accessGrants, accessTotals, type AccessFacts } from "./access-review.js";
 import { buildSummary, type ExportSummary, type ReconciliationCounts } from "./summary.js";
 import { EXPORT_LABEL, exportIssueKey, exportIssueTitle, renderIssueBody } from "./issue-body.js";
+import type { ReviewStatus } from "./exception-row.js";
 import { exportDirectory } from "./period.js";
 import type { PeriodRecords } from "./period-selection.js";
+import type { SealedRecord } from "../evidence/record.js";
+import { buildReportHtml } from "../web/report.js";
+import { periodFigures, repositoryFigures } from "../web/archive-index.js";
+import type { ChangeView } from "../web/view/types.js";
 
-export const EXPORT_FILES = ["changes.csv", "exceptions.csv", "access-review.csv", "summary.json"] as const;
+export const EXPORT_FILES = ["changes.csv", "exceptions.csv", "access-review.csv", "summary.json", "report.html"] as const;
 
 export interface ExportInput {
   organization: string;
@@ -26,6 +31,8 @@ export interface ExportInput {
   repositories: string[];
   excludedRepositories: string[];
   shardsRead: string[];
+  /** Web base for commit links in report.html, e.g. https://github.com/ */
+  webBase?: string;
 }
 
 export interface ExportFiles {
@@ -59,6 +66,7 @@ export function buildExportFiles(input: ExportInput): ExportFiles {
     [`${dir}/exceptions.csv`, csvDocument(EXCEPTIONS_HEADER, exceptions.map(exceptionCsvValues))],
     [`${dir}/access-review.csv`, csvDocument(ACCESS_HEADER, grants.map((g) => accessCsvValues(g, input.access?.twoFactorRequired ?? null)))],
     [`${dir}/summary.json`, `${JSON.stringify(summary, null, 2)}\n`],
+    [`${dir}/report.html`, periodReport(input, exceptions)],
   ]);
   return { files, summary, exceptions };
 }
@@ -73,4 +81,35 @@ export function buildExportIssue(input: { exported: ExportFiles; fileLinks: Reco
     key: exportIssueKey(summary.organization, summary.period.label),
     moved: rendered.moved,
   };
+}
+
+/** report.html: the period's rows (as changes.csv has them) with their records' chain segment. */
+function periodReport(input: ExportInput, exceptions: ExceptionRow[]): string {
+  const { selected } = input;
+  const records = new Map<string, SealedRecord>();
+  for (const line of selected.segment) {
+    try {
+      const r = JSON.parse(line.text) as SealedRecord;
+      records.set(r.hash, r);
+    } catch {
+      // An unreadable line stays in the segment: the browser reports it.
+    }
+  }
+  const rows: ChangeView[] = selected.changes.map((row) => {
+    const record = records.get(row.recordHash);
+    return { ...row, coversMergedHead: record?.flags.coversMergedHead ?? false, failedControls: record?.controls.filter((c) => c.status === "fail").map((c) => c.id) ?? [] };
+  });
+  const statuses = new Map<string, ReviewStatus>();
+  for (const e of exceptions) if (e.type !== "secret-suppressed") statuses.set(e.recordHash, e.reviewStatus);
+  return buildReportHtml({
+    org: input.organization,
+    period: selected.period.label,
+    rows,
+    lines: selected.segment,
+    seal: selected.seal,
+    figures: periodFigures(selected.period.label, rows, statuses),
+    repositories: repositoryFigures(rows),
+    reviewStatuses: Object.fromEntries(statuses),
+    commitBase: input.webBase ?? "https://github.com/",
+  });
 }

@@ -4,7 +4,7 @@
 // period: the chain's head when the period ended, and the hash of the last record that
 // belongs to the period (records backfilled late come after the period's end).
 
-import { recordHash } from "../evidence/ledger.js";
+import { recordHash, serialiseRecord } from "../evidence/ledger.js";
 import type { SealedRecord } from "../evidence/record.js";
 import type { StoredLine } from "../evidence/verify.js";
 import { inPeriod, type Period } from "../evidence/reconcile.js";
@@ -44,6 +44,11 @@ export interface PeriodRecords {
   seal: ChainPoint | null;
   chain: ChainCheck;
   recorded: RecordedChange[];
+  /**
+   * The stored lines read, in chain order, from the first one up to and including the
+   * seal: what report.html embeds so a browser can re-check the period's hashes and links.
+   */
+  segment: StoredLine[];
 }
 
 export interface SelectionOptions {
@@ -80,6 +85,8 @@ export class PeriodSelector {
   private readonly controls: Record<string, Record<string, number>> = {};
   private readonly recorded: RecordedChange[] = [];
   private readonly seenIds = new Set<string>();
+  private readonly lines: StoredLine[] = [];
+  private sealLine = -1;
   private headAtPeriodEnd: ChainPoint | null = null;
   private seal: ChainPoint | null = null;
   private prev: string | null = null;
@@ -90,6 +97,7 @@ export class PeriodSelector {
 
   /** One stored line, in chain order. */
   addLine(line: StoredLine): void {
+    this.lines.push(line);
     let record: SealedRecord;
     try {
       record = JSON.parse(line.text) as SealedRecord;
@@ -103,6 +111,7 @@ export class PeriodSelector {
 
   /** A sealed record, in chain order (a line read, or a record this run just appended). */
   addRecord(record: SealedRecord, location: string, options: { appendedNow?: boolean } = {}): void {
+    if (options.appendedNow) this.lines.push({ location, text: serialiseRecord(record) });
     this.recordsChecked++;
     if (recordHash(record) !== record.hash) this.problem ??= `${location}: ${record.id} does not match its hash (edited after it was sealed)`;
     // The first line read links to a record before the window; records appended now may
@@ -125,6 +134,7 @@ export class PeriodSelector {
     }
     this.seenIds.add(record.id);
     this.seal = point;
+    this.sealLine = this.lines.length - 1;
     // Commit dates are the pusher's to set: used only where no webhook saw the push land.
     const committedAt = record.collectedLate ? pushCommittedAt(record, this.options) : undefined;
     this.changes.push(changeRow(record, committedAt));
@@ -147,6 +157,7 @@ export class PeriodSelector {
       seal: this.seal,
       chain: { recordsChecked: this.recordsChecked, problem: this.problem },
       recorded: this.recorded,
+      segment: this.lines.slice(0, this.sealLine + 1),
     };
   }
 }

@@ -12,6 +12,9 @@ import type { AppServices } from "../triggers/services.js";
 import type { GitHubSandbox } from "./server.js";
 import { generateSigningKey, parseSigningKey, publicPemOf } from "../trust/signing-key.js";
 
+/** The portal's settings (src/github/portal-mount.ts reads them when the app loads). */
+const PORTAL_ENV = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "GHE_HOST", "GHE_PROTOCOL", "PRIVATE_KEY", "SOC2_GUARD_PUBLIC_URL"];
+
 export interface AppServerOptions {
   /** Evidence archive directory (ARCHIVE_DIR); absent → the org's archive repository on the sandbox. */
   archiveDir?: string;
@@ -52,6 +55,8 @@ export interface RunningApp {
   tracker: { idle: () => Promise<void> };
   pendingEvidence: () => number;
   webhookUrl: string;
+  /** The auditor's portal (sign in through the sandbox's OAuth). */
+  portalUrl: string;
   /** The environment the app was started with (as `probot run` would read it). */
   env: Record<string, string>;
   /** The signing key's public half (SPKI PEM) and key id: what an auditor pins. */
@@ -120,11 +125,15 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     SOC2_GUARD_SIGNING_KEY: signingKey,
     ...(options.checkpointIntervalMs !== undefined ? { SOC2_GUARD_CHECKPOINT_INTERVAL_MS: String(options.checkpointIntervalMs) } : {}),
+    // The portal signs people in through the sandbox's OAuth endpoints.
+    GITHUB_CLIENT_ID: sandbox.oauth.clientId,
+    GITHUB_CLIENT_SECRET: sandbox.oauth.clientSecret,
+    SOC2_GUARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...(options.archiveDir ? { ARCHIVE_DIR: options.archiveDir } : {}),
     ...options.extraEnv,
   };
   // createApp() reads its settings from the environment when it is loaded, as in production.
-  const appKeys = ["SOC2_GUARD_SIGNING_KEY", "SOC2_GUARD_CHECKPOINT_INTERVAL_MS", "SOC2_GUARD_CHECKPOINTS_FILE", "WEBHOOK_SECRET", "ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...Object.keys(options.extraEnv ?? {})];
+  const appKeys = ["SOC2_GUARD_SIGNING_KEY", "SOC2_GUARD_CHECKPOINT_INTERVAL_MS", "SOC2_GUARD_CHECKPOINTS_FILE", "WEBHOOK_SECRET", "ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...PORTAL_ENV, ...Object.keys(options.extraEnv ?? {})];
   const saved: Record<string, string | undefined> = {};
   for (const key of appKeys) saved[key] = process.env[key];
   for (const key of appKeys) {
@@ -159,6 +168,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     /** Evidence records still waiting in the app's spool (its own retries write them). */
     pendingEvidence: () => services?.pendingEvidence() ?? 0,
     webhookUrl,
+    portalUrl: `http://127.0.0.1:${port}/soc2-guard/`,
     env,
     signingPublicKey: publicPemOf(parseSigningKey(signingKey)),
     signingKeyId: parseSigningKey(signingKey).keyId,

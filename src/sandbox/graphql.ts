@@ -102,6 +102,8 @@ export class SandboxGraphql {
       rootValue: {
         repository: (args: { owner: string; name: string }) => this.repository(args.owner, args.name),
         organization: (args: { login: string }) => this.organization(args.login),
+        // The signed-in person for a user token (the portal's sign-in); null for the app.
+        viewer: () => (actor.endsWith("[bot]") ? null : { __typename: "User", login: actor }),
         createCommitOnBranch: (args: { input: CommitOnBranchInput }) => this.createCommitOnBranch(args.input, actor),
         pinIssue: (args: { input: { issueId: string } }) => this.pinIssue(args.input.issueId),
       },

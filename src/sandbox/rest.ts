@@ -76,6 +76,11 @@ export class SandboxRest {
         return { status: 200, body: { permission: legacy, role_name: permission, user: { ...this.shapes.user(u!), role_name: permission } } };
       }),
     );
+    this.on("GET", "/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", (_r, [org, slug, login]) => {
+      const team = this.state.org(org!)?.teams.get(slug!);
+      if (!team?.members.includes(login!)) return notFound();
+      return { status: 200, body: { url: `${this.shapes.apiUrl}/teams/${team.id}/memberships/${login}`, role: "member", state: "active" } };
+    });
     this.on("GET", "/orgs/([^/]+)/teams/([^/]+)/members", (req, [org, slug]) => {
       const team = this.state.org(org!)?.teams.get(slug!);
       return team ? this.page(req, team.members.map((m) => this.shapes.user(m))) : notFound();

@@ -56,3 +56,12 @@ export function seedOrganization(sandbox: GitHubSandbox, options: SeedOptions = 
     });
   }
 }
+
+/** The portal's people: avery audits (team `auditors`), mallory is a GitHub user with no access to acme. */
+export const AUDITOR = "avery";
+export const OUTSIDER = "mallory";
+
+export function seedAuditors(sandbox: GitHubSandbox): void {
+  sandbox.state.addTeam(ORG, "auditors", [AUDITOR]);
+  sandbox.state.user(OUTSIDER);
+}

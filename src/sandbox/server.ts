@@ -11,6 +11,7 @@ import { Shapes } from "./shapes.js";
 import { SandboxRest, type RestResponse } from "./rest.js";
 import { SandboxGraphql } from "./graphql.js";
 import { Faults } from "./faults.js";
+import { SandboxOAuth } from "./oauth.js";
 
 export interface SandboxOptions {
   appId?: number;
@@ -59,6 +60,8 @@ export interface RequestLog {
 export class GitHubSandbox {
   readonly state: SandboxState;
   readonly faults: Faults;
+  /** GitHub Enterprise's OAuth web flow for the sandbox's people (the portal's sign-in). */
+  readonly oauth: SandboxOAuth;
   readonly privateKey: string;
   readonly webhookSecret: string;
   readonly deliveries: Delivery[] = [];
@@ -84,6 +87,7 @@ export class GitHubSandbox {
     const app: AppInfo = { id: options.appId ?? 4242, slug: options.appSlug ?? "soc2-guard", name: options.appSlug ?? "soc2-guard" };
     this.state = new SandboxState(app);
     this.faults = new Faults(options.random);
+    this.oauth = new SandboxOAuth(this.state);
     this.privateKey = options.privateKey ?? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     this.publicKey = createPublicKey(createPrivateKey(this.privateKey));
     this.webhookSecret = options.webhookSecret ?? randomBytes(20).toString("hex");
@@ -261,6 +265,11 @@ export class GitHubSandbox {
     const method = (req.method ?? "GET").toUpperCase();
     let path = url.pathname;
     const isGraphql = path === "/api/graphql";
+    if (path.startsWith("/login/oauth/")) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (await this.oauth.serve(req, res, url, Buffer.concat(chunks).toString("utf8"))) return;
+    }
     if (!isGraphql && !path.startsWith("/api/v3/")) return this.reply(res, method, path, started, { status: 404, body: { message: "Not Found" } });
     path = isGraphql ? "/graphql" : path.slice("/api/v3".length);
     const chunks: Buffer[] = [];
@@ -392,6 +401,8 @@ export class GitHubSandbox {
       if (!this.verifyJwt(credential)) return unauthorized("A JSON web token could not be decoded");
       return { actor: this.state.app.slug };
     }
+    const user = this.oauth.userTokens.get(credential);
+    if (user) return { actor: user };
     const token = this.tokens.get(credential);
     if (!token || token.expiresAt < Date.now()) return unauthorized("Bad credentials");
     void method;

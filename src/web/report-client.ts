@@ -1,0 +1,247 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// report.html's program, run by the browser from the file alone (no network: the file's
+// CSP forbids every fetch). Its source text is embedded (./view/embed.ts), so it is one
+// self-contained function that reaches the shared renderer only through `lib`.
+//
+// It decompresses the embedded records, recomputes every record's SHA-256 with WebCrypto
+// over the same canonical JSON the app hashed, follows the `prev` links and compares the
+// last period record's hash with the seal; then it serves the overview, the filterable
+// change table, each change's drill-down, the sampling tool and the verification page,
+// switching on location.hash.
+
+import type { ChangeQuery, ChangeView, RecordView, SampleResult } from "./view/types.js";
+import type { SealedRecord } from "../evidence/record.js";
+
+export interface ReportLib {
+  esc: (v: unknown) => string;
+  queryChanges: (rows: ChangeView[], q: ChangeQuery) => { rows: ChangeView[]; total: number; page: number; pages: number };
+  renderChangeTable: (rows: ChangeView[], href: string, caption: string) => string;
+  renderChangeDetail: (v: RecordView, links: { commitBase: string }) => string;
+  sampleSizeFor: (risk: number, rate: number) => number;
+  drawSample: (rows: ChangeView[], r: { size: number; seed: string; stratify?: boolean }) => SampleResult;
+  renderSampleResult: (r: SampleResult, method: string, href: string) => string;
+  canonicalJson: (v: unknown) => string;
+  csvRow: (values: ReadonlyArray<string | number | boolean | null | undefined>) => string;
+  changeCsvValues: (row: ChangeView) => Array<string | number | boolean | null | undefined>;
+}
+
+export interface ReportMeta {
+  org: string;
+  period: string;
+  seal: { hash: string; recordId: string } | null;
+  /** `prev` of the first embedded record: where the embedded segment joins the chain. */
+  segmentStartsAfter: string;
+  seed: string;
+  method: string;
+  stratifiedMethod: string;
+  commitBase: string;
+  csvHeader: string[];
+  reviewStatuses: Record<string, string>;
+  repositories: string[];
+  controls: string[];
+}
+
+export interface ReportPayload {
+  rows: ChangeView[];
+  /**
+   * The chain segment, stored lines verbatim, from the period's first shard to the seal.
+   * Text only: where a line is stored is not part of what was sealed, and leaving it out
+   * keeps the file byte-identical whichever replica wrote it.
+   */
+  lines: string[];
+}
+
+export function reportMain(lib: ReportLib, meta: ReportMeta, payloadBase64: string): void {
+  const $ = (id: string): HTMLElement => document.getElementById(id)!;
+  const view = $("view");
+  const status = $("verify-status");
+  const state: { rows: ChangeView[]; records: Map<string, { record: SealedRecord; position: number; location: string; hashMatches: boolean }>; verdict: { ok: boolean; text: string; checked: number; ms: number } | null } = { rows: [], records: new Map(), verdict: null };
+  let query: ChangeQuery = { page: 1, pageSize: 50 };
+  let lastSample: SampleResult | null = null;
+
+  const hex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+  const download = (name: string, text: string): void => {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  };
+  const csv = (rows: ChangeView[]): string => [lib.csvRow(meta.csvHeader), ...rows.map((r) => lib.csvRow(lib.changeCsvValues(r)))].join("");
+
+  async function load(): Promise<ReportPayload> {
+    const bytes = Uint8Array.from(atob(payloadBase64), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text()) as ReportPayload;
+  }
+
+  async function verify(payload: ReportPayload): Promise<void> {
+    const started = performance.now();
+    const encoder = new TextEncoder();
+    const parsed = payload.lines.map((text, i) => {
+      const line = { location: `line ${i + 1} of the embedded segment`, text };
+      try {
+        return { line, record: JSON.parse(text) as SealedRecord };
+      } catch {
+        return { line, record: null };
+      }
+    });
+    const hashes = await Promise.all(
+      parsed.map(async ({ record }) => {
+        if (!record) return "";
+        const { hash: _hash, ...rest } = record;
+        return hex(await crypto.subtle.digest("SHA-256", encoder.encode(lib.canonicalJson(rest))));
+      }),
+    );
+    let problem: string | null = null;
+    let prev = meta.segmentStartsAfter;
+    parsed.forEach(({ line, record }, i) => {
+      if (!record) {
+        problem ??= `${line.location} is not valid JSON`;
+        return;
+      }
+      const hashMatches = hashes[i] === record.hash;
+      state.records.set(record.hash, { record, position: i + 1, location: line.location, hashMatches });
+      if (!hashMatches) problem ??= `${line.location} (${record.id}): its content does not match its hash — the record was changed after it was sealed`;
+      else if (record.prev !== prev) problem ??= `${line.location} (${record.id}): it does not link to the record before it`;
+      prev = record.hash;
+    });
+    if (!problem && meta.seal && prev !== meta.seal.hash) problem = `the last record's hash ${prev.slice(0, 12)}… is not the seal ${meta.seal.hash.slice(0, 12)}…`;
+    const periodHashes = new Set(payload.rows.map((r) => r.recordHash));
+    const missing = [...periodHashes].filter((h) => !state.records.has(h)).length;
+    if (!problem && missing > 0) problem = `${missing} change(s) of the period have no record in the file`;
+    const ms = Math.round(performance.now() - started);
+    state.verdict = problem
+      ? { ok: false, text: `Verification FAILED: ${problem}.`, checked: parsed.length, ms }
+      : { ok: true, text: `Verified in this browser: ${parsed.length} record hashes recomputed (SHA-256, WebCrypto) and linked; the last one is the period's seal ${meta.seal ? meta.seal.hash.slice(0, 16) : "(none)"}….`, checked: parsed.length, ms };
+    status.className = `banner ${state.verdict.ok ? "ok" : "bad"}`;
+    status.textContent = state.verdict.text;
+    document.documentElement.dataset.verified = state.verdict.ok ? "ok" : "failed";
+  }
+
+  const option = (value: string, label: string, selected: string | undefined): string => `<option value="${lib.esc(value)}"${selected === value ? " selected" : ""}>${lib.esc(label)}</option>`;
+
+  function renderChanges(): void {
+    const result = lib.queryChanges(state.rows, query);
+    const q = query;
+    view.innerHTML = `<h1>Changes, ${lib.esc(meta.period)}</h1>
+<form class="filters" id="filters">
+<label>Search<input name="text" type="search" value="${lib.esc(q.text ?? "")}"></label>
+<label>Repository<select name="repository">${option("", "all", q.repository)}${meta.repositories.map((r) => option(r, r, q.repository)).join("")}</select></label>
+<label>Kind<select name="kind">${option("", "all", q.kind)}${option("pull-request", "pull request", q.kind)}${option("direct-push", "direct push", q.kind)}</select></label>
+<label>Exception<select name="exception">${option("", "all", q.exception)}${option("any", "any exception", q.exception)}${option("none", "none", q.exception)}${option("emergency-change", "emergency change", q.exception)}${option("unapproved-merge", "unapproved merge", q.exception)}${option("direct-push", "direct push", q.exception)}</select></label>
+<label>Failed control<select name="failedControl">${option("", "all", q.failedControl)}${option("any", "any", q.failedControl)}${meta.controls.map((c) => option(c, c, q.failedControl)).join("")}</select></label>
+<label>Collected late<select name="collectedLate">${option("", "all", q.collectedLate)}${option("yes", "yes", q.collectedLate)}${option("no", "no", q.collectedLate)}</select></label>
+<label>Author<input name="author" value="${lib.esc(q.author ?? "")}"></label>
+<label>Approver<input name="approver" value="${lib.esc(q.approver ?? "")}"></label>
+<label>From<input name="from" type="date" value="${lib.esc(q.from ?? "")}"></label>
+<label>To<input name="to" type="date" value="${lib.esc(q.to ?? "")}"></label>
+<label>Sort<select name="sort">${option("mergedAt", "landed", q.sort)}${option("repository", "repository", q.sort)}${option("author", "author", q.sort)}${option("title", "title", q.sort)}</select></label>
+<label>Order<select name="dir">${option("asc", "ascending", q.dir)}${option("desc", "descending", q.dir)}</select></label>
+<div class="actions"><button type="submit">Apply</button><button type="button" class="secondary" id="csv">Download CSV (${result.total})</button></div>
+</form>
+<p class="muted" id="count">${result.total} matching change(s); page ${result.page} of ${result.pages}.</p>
+${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * (q.pageSize ?? 50) + (result.rows.length ? 1 : 0)}–${(result.page - 1) * (q.pageSize ?? 50) + result.rows.length} of ${result.total}`)}
+<nav class="pager" aria-label="pages"><button type="button" class="secondary" id="prev"${result.page <= 1 ? " disabled" : ""}>Previous page</button><button type="button" class="secondary" id="next"${result.page >= result.pages ? " disabled" : ""}>Next page</button></nav>`;
+    const form = $("filters") as HTMLFormElement;
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      const next: Record<string, unknown> = { page: 1, pageSize: 50 };
+      for (const [k, v] of data) if (String(v)) next[k] = String(v);
+      query = next as ChangeQuery;
+      renderChanges();
+    });
+    $("csv").addEventListener("click", () => download(`changes-${meta.period}-filtered.csv`, csv(lib.queryChanges(state.rows, { ...query, page: 1, pageSize: 1e9 }).rows)));
+    $("prev").addEventListener("click", () => ((query = { ...query, page: (query.page ?? 1) - 1 }), renderChanges()));
+    $("next").addEventListener("click", () => ((query = { ...query, page: (query.page ?? 1) + 1 }), renderChanges()));
+  }
+
+  function renderChange(hash: string): void {
+    const found = state.records.get(hash);
+    if (!found) {
+      view.innerHTML = `<h1>No such change</h1><p>This file holds no record with hash <code>${lib.esc(hash)}</code>.</p>`;
+      return;
+    }
+    view.innerHTML = lib.renderChangeDetail(
+      {
+        record: found.record,
+        position: found.position,
+        chainLength: state.records.size,
+        location: found.location,
+        hashMatches: found.hashMatches,
+        checkpoint: meta.seal ? `sealed by the period's seal ${meta.seal.hash.slice(0, 16)}… (no signed checkpoints in this archive)` : "none",
+        attestation: "not recorded in this archive",
+        reviewStatus: meta.reviewStatuses[hash] ?? null,
+      },
+      { commitBase: meta.commitBase },
+    );
+  }
+
+  function renderSample(): void {
+    view.innerHTML = `<h1>Draw a sample, ${lib.esc(meta.period)}</h1>
+<p class="lede">The seed comes from the period's seal, so the company could not choose it and anyone can draw the same sample again — here, in the portal, or with <code>soc2-guard sample --period ${lib.esc(meta.period)} --size N</code>.</p>
+<form class="filters" id="sample-form">
+<label>Sample size<input name="size" type="number" min="1" inputmode="numeric"></label>
+<label>Risk of over-reliance<input name="risk" type="number" step="0.01" min="0.01" max="0.5" value="0.05"></label>
+<label>Tolerable deviation rate<input name="rate" type="number" step="0.01" min="0.01" max="0.5" value="0.10"></label>
+<label class="check"><input name="stratify" type="checkbox"> Stratify by repository</label>
+<div class="actions"><button type="submit">Draw</button></div>
+</form><p class="muted">Without a size: n = ⌈ln(risk) / ln(1 − rate)⌉ for zero expected deviations (5 % and 10 % give 29).</p><div id="sample-out"></div>`;
+    const form = $("sample-form") as HTMLFormElement;
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      const size = Number(data.get("size")) || lib.sampleSizeFor(Number(data.get("risk")), Number(data.get("rate")));
+      const stratify = data.get("stratify") === "on";
+      lastSample = lib.drawSample(state.rows, { size, seed: meta.seed, stratify });
+      $("sample-out").innerHTML = `${lib.renderSampleResult(lastSample, stratify ? meta.stratifiedMethod : meta.method, "#change/")}<div class="actions"><button type="button" class="secondary" id="sample-csv">Download the sample as CSV</button></div>`;
+      $("sample-csv").addEventListener("click", () => lastSample && download(`sample-${meta.period}.csv`, csv(lastSample.rows)));
+    });
+  }
+
+  function renderVerification(): void {
+    const v = state.verdict;
+    view.innerHTML = `<h1>Verification, ${lib.esc(meta.period)}</h1>
+<div class="banner ${v ? (v.ok ? "ok" : "bad") : "warn"}">${lib.esc(v ? v.text : "Verifying…")}</div>
+<dl class="facts"><dt>Seal (hash of the period's last record)</dt><dd><code class="hash">${lib.esc(meta.seal?.hash ?? "none")}</code></dd>
+<dt>Sealing record</dt><dd><code>${lib.esc(meta.seal?.recordId ?? "—")}</code></dd>
+<dt>The segment joins the chain after</dt><dd><code class="hash">${lib.esc(meta.segmentStartsAfter)}</code></dd>
+<dt>Records checked</dt><dd>${v ? `${v.checked} in ${v.ms} ms` : "—"}</dd></dl>
+<p>Compare the seal with the one in the export issue and in <code>summary.json</code>, and run <code>soc2-guard verify</code> on the archive for the whole chain.</p>`;
+  }
+
+  function route(): void {
+    const hash = decodeURIComponent(location.hash.slice(1));
+    for (const a of document.querySelectorAll("header.top nav a")) a.removeAttribute("aria-current");
+    const current = (name: string): void => document.querySelector(`header.top nav a[href="#${name}"]`)?.setAttribute("aria-current", "page");
+    const overview = $("overview");
+    overview.hidden = !(hash === "" || hash === "overview");
+    if (!overview.hidden) {
+      view.innerHTML = "";
+      current("overview");
+    } else if (hash === "changes") (renderChanges(), current("changes"));
+    else if (hash.startsWith("change/")) renderChange(hash.slice("change/".length));
+    else if (hash === "sample") (renderSample(), current("sample"));
+    else if (hash === "verify") (renderVerification(), current("verify"));
+    const h1 = (overview.hidden ? view : overview).querySelector("h1");
+    if (h1 && hash) (h1.setAttribute("tabindex", "-1"), h1.focus());
+  }
+
+  window.addEventListener("hashchange", route);
+  load().then(
+    async (payload) => {
+      state.rows = payload.rows;
+      await verify(payload);
+      route();
+    },
+    (error: unknown) => {
+      status.className = "banner bad";
+      status.textContent = `This file's records could not be read: ${String(error)}`;
+      document.documentElement.dataset.verified = "failed";
+    },
+  );
+  route();
+}

@@ -1,0 +1,102 @@
+// exports/YYYY-MM/report.html: one self-contained file an auditor keeps in the workpapers.
+// The overview is rendered here with the shared renderer; the change table, drill-downs,
+// sampling and verification are the same renderer run in the browser over the embedded
+// records (gzip + base64, so 10,000 changes stay well under 6 MB). Its CSP forbids every
+// network request; the only script is inline and pinned by its hash. Deterministic: the
+// same records give the same bytes, so a re-run of the export commits nothing new.
+
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { canonicalJson } from "../canonical-json.js";
+import { changeCsvValues, CHANGES_HEADER } from "../export/change-row.js";
+import { csvField, csvRow, neutraliseFormula } from "../export/csv.js";
+import { STYLES } from "./view/styles.js";
+import { embedFunctions, scriptJson } from "./view/embed.js";
+import { SHARED_FUNCTIONS, esc, renderFigures, renderRepositoryTable } from "./view/shared.js";
+import { reportMain, type ReportMeta, type ReportPayload } from "./report-client.js";
+import type { ChangeView, PeriodFigures, RepositoryFigures } from "./view/types.js";
+import { sampleMethod, sampleSeed } from "./sampling.js";
+
+export interface ReportInput {
+  org: string;
+  period: string;
+  rows: ChangeView[];
+  /** The chain segment from the period's first shard up to and including the seal. */
+  lines: Array<{ location: string; text: string }>;
+  seal: { hash: string; recordId: string } | null;
+  figures: PeriodFigures;
+  repositories: RepositoryFigures[];
+  reviewStatuses: Record<string, string>;
+  /** Web base for commit links, e.g. https://github.com/ */
+  commitBase: string;
+}
+
+const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDetail", "sampleSizeFor", "drawSample", "renderSampleResult", "canonicalJson", "csvRow", "changeCsvValues"] as const;
+
+export function buildReportHtml(input: ReportInput): string {
+  const segmentStartsAfter = input.lines.length > 0 ? (firstPrev(input.lines[0]!.text) ?? "") : "";
+  const seed = input.seal ? sampleSeed(input.period, input.seal.hash) : "0".repeat(64);
+  const controls = [...new Set(input.rows.flatMap((r) => r.failedControls))].sort();
+  const meta: ReportMeta = {
+    org: input.org,
+    period: input.period,
+    seal: input.seal,
+    segmentStartsAfter,
+    seed,
+    method: sampleMethod(false, "the seal"),
+    stratifiedMethod: sampleMethod(true, "the seal"),
+    commitBase: input.commitBase,
+    csvHeader: [...CHANGES_HEADER],
+    reviewStatuses: input.reviewStatuses,
+    repositories: [...new Set(input.rows.map((r) => r.repository))].sort(),
+    controls: [...new Set(["review.approval", "ci.passing", "secrets.diff", ...controls])].sort(),
+  };
+  const payload: ReportPayload = { rows: input.rows, lines: input.lines.map((l) => l.text) };
+  const packed = gzipSync(Buffer.from(JSON.stringify(payload), "utf8"), { level: 6 }).toString("base64");
+  const script = `${embedFunctions([...SHARED_FUNCTIONS, canonicalJson, neutraliseFormula, csvField, csvRow, changeCsvValues, reportMain] as never)}
+reportMain({ ${LIB_NAMES.join(", ")} }, JSON.parse(document.getElementById("meta").textContent), document.getElementById("records").textContent.trim());`;
+  if (/<\/script/i.test(script)) throw new Error("report: the embedded program must not contain </script");
+  const scriptHash = createHash("sha256").update(script, "utf8").digest("base64");
+  const csp = `default-src 'none'; script-src 'sha256-${scriptHash}'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
+  const title = `SOC 2 change evidence — ${input.org} — ${input.period}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><span class="brand">soc2-guard · ${esc(input.org)} · ${esc(input.period)}</span>
+<nav aria-label="report"><ul><li><a href="#overview">Overview</a></li><li><a href="#changes">Changes</a></li><li><a href="#sample">Sample</a></li><li><a href="#verify">Verification</a></li></ul></nav>
+<span class="who">offline report</span></header>
+<main id="main">
+<div id="verify-status" class="banner warn" role="status">Verifying the records in this browser…</div>
+<section id="overview">
+<h1>${esc(title)}</h1>
+<p class="lede">Every change that landed in ${esc(input.org)}'s repositories in ${esc(input.period)} (UTC), as soc2-guard recorded it. This file needs no server and makes no network request; it recomputes every record's hash when it opens and compares the chain with the period's seal <code class="hash">${esc(input.seal?.hash ?? "none")}</code>.</p>
+${renderFigures(input.figures)}
+${renderRepositoryTable(input.repositories)}
+</section>
+<div id="view"></div>
+</main>
+<script type="application/json" id="meta">${scriptJson(meta)}</script>
+<script type="application/octet-stream" id="records">
+${packed.replace(/(.{1,4096})/g, "$1\n")}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+function firstPrev(text: string): string | null {
+  try {
+    return (JSON.parse(text) as { prev?: string }).prev ?? null;
+  } catch {
+    return null;
+  }
+}
