@@ -11,6 +11,7 @@ import { exportCommand } from "./export.js";
 import { makeBackfillCommand, makeReconcileCommand } from "./reconcile.js";
 import { keygenCommand } from "./keygen.js";
 import { verifyAttestationCommand } from "./verify-attestation.js";
+import { sampleCommand } from "./sample.js";
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   // Loaded on demand: the sandbox needs graphql and GitHub's schema, which only a development install has.
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   reconcile: { run: makeReconcileCommand(), usage: "reconcile --period YYYY-MM", summary: "compare a month's merged PRs and pushes with the ledger; backfill what is missing" },
   backfill: { run: makeBackfillCommand(), usage: "backfill --since YYYY-MM-DD", summary: "record changes from before the app was installed (marked collected late)" },
   export: { run: exportCommand, usage: "export --period YYYY-MM", summary: "the month's evidence export: CSVs, summary.json and the auditor's issue" },
+  sample: { run: sampleCommand, usage: "sample --period YYYY-MM --size N", summary: "draw the period's audit sample (seed from its seal), the same as the portal and report.html" },
   audit: { run: auditCommand, usage: "audit --org NAME", summary: "every repository's settings against the bar, as a table, JSON or CSV" },
 };
 

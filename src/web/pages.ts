@@ -81,7 +81,7 @@ export function periodsPage(shell: Shell, items: PeriodListItem[], intact: boole
     { ...shell, title: "Periods", current: "periods" },
     `<h1>Evidence periods, ${esc(shell.org!)}</h1>
 ${intact ? "" : `<p class="banner bad">The archive's hash chain does not verify. <a href="${esc(`${p}/${items[0]?.figures.label ?? ""}/verify`)}">See where it breaks</a>.</p>`}
-${items.length === 0 ? "<p>No evidence has been recorded yet.</p>" : `<div class="table-wrap"><table><caption>Months with records (UTC), newest first</caption><thead><tr><th scope="col">Period</th><th scope="col" class="num">Changes</th><th scope="col" class="num">Approved (covering head)</th><th scope="col" class="num">CI passed</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">Collected late</th><th scope="col">Export</th></tr></thead><tbody>${rows}</tbody></table></div>`}`,
+${items.length === 0 ? "<p>No evidence has been recorded yet.</p>" : `<div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table><caption>Months with records (UTC), newest first</caption><thead><tr><th scope="col">Period</th><th scope="col" class="num">Changes</th><th scope="col" class="num">Approved (covering head)</th><th scope="col" class="num">CI passed</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">Collected late</th><th scope="col">Export</th></tr></thead><tbody>${rows}</tbody></table></div>`}`,
   );
 }
 

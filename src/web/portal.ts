@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { csvDocument } from "../export/csv.js";
 import { CHANGES_HEADER, changeCsvValues } from "../export/change-row.js";
-import { monthPeriod } from "../evidence/reconcile.js";
 import { verifyChain } from "../evidence/verify.js";
 import { STYLES } from "./view/styles.js";
 import { drawSample, queryChanges, sampleSizeFor } from "./view/shared.js";
@@ -267,12 +266,16 @@ export function createPortalHandler(options: PortalOptions): Handler {
       if (url.pathname === PORTAL_BASE) return redirect(r, `${PORTAL_BASE}/`);
       if (method !== "GET" && method !== "POST") return send(r, 405, "method not allowed", "text/plain; charset=utf-8", { allow: "GET, POST" });
       if (method === "POST") {
-        // CSRF: the form's token must be this session's, and a browser's Origin must be ours.
+        // CSRF: the form's token must be this session's; and what the browser says about where
+        // the form came from must be us. (With Referrer-Policy no-referrer a same-origin form
+        // post sends `Origin: null`; Sec-Fetch-Site still says same-origin.)
         const body = await readBody(req);
         if (body === null) return send(r, 413, "request too large", "text/plain; charset=utf-8");
         r.form = new Map(new URLSearchParams(body));
         const sentOrigin = req.headers.origin;
-        if (!session || !codec.checkCsrf(session, r.form.get("csrf")) || (sentOrigin !== undefined && sentOrigin !== origin(req))) {
+        const fetchSite = req.headers["sec-fetch-site"];
+        const foreign = (sentOrigin !== undefined && sentOrigin !== "null" && sentOrigin !== origin(req)) || (fetchSite !== undefined && fetchSite !== "same-origin");
+        if (!session || !codec.checkCsrf(session, r.form.get("csrf")) || foreign) {
           return send(r, 403, pages.page(shell(r, { title: "Refused" }), `<h1>Refused</h1><p>This form did not come from a page of this portal in your session (CSRF check). Reload the page and try again.</p>`));
         }
       }

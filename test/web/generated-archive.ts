@@ -24,7 +24,7 @@ export function generatedRecord(i: number, repo: string, at: string): EvidenceRe
     kind: push ? "direct-push" : "pull-request",
     repository: repo,
     baseBranch: "main",
-    pullRequest: push ? null : { number, url: `https://github.com/${repo}/pull/${number}`, title: `PAY-${i} ${i % 7 === 0 ? "=HYPERLINK(\"x\")" : "Update the ledger reconciliation job"}`, author, headSha: hex(i + 1), mergeCommitSha: sha, mergedBy: reviewer, mergedAt: at, mergeMethod: "squash-or-rebase" },
+    pullRequest: push ? null : { number, url: `https://github.com/${repo}/pull/${number}`, title: i % 7 === 0 ? `=HYPERLINK("https://example.com") PAY-${i}` : `PAY-${i} Update the ledger reconciliation job`, author, headSha: hex(i + 1), mergeCommitSha: sha, mergedBy: reviewer, mergedAt: at, mergeMethod: "squash-or-rebase" },
     push: push ? { pusher: author, before: hex(i + 2), after: sha, forced: false, commits: [{ sha, author, message: "hotfix: restart the worker" }], justificationIssueUrl: `https://github.com/acme/compliance-evidence/issues/${i}` } : null,
     ticketRefs: push ? [] : [`PAY-${i}`],
     approvals: approved ? [{ login: reviewer, submittedAt: at, commitId: hex(i + 1), state: "APPROVED", counted: true, discountedBecause: null, coversMergedHead: true }] : [],

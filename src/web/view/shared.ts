@@ -81,7 +81,7 @@ export function renderChangeRows(rows: ChangeView[], changeHref: string): string
 
 /** The change table with its header; the body is `renderChangeRows`. */
 export function renderChangeTable(rows: ChangeView[], changeHref: string, caption: string): string {
-  return `<div class="table-wrap"><table class="changes"><caption>${esc(caption)}</caption>
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table class="changes"><caption>${esc(caption)}</caption>
 <thead><tr><th scope="col">Landed (UTC)</th><th scope="col">Repository</th><th scope="col">Change</th><th scope="col">Title</th><th scope="col">Author</th><th scope="col">Approved by</th><th scope="col">Independent approval</th><th scope="col">CI passed</th><th scope="col">Exception</th></tr></thead>
 <tbody>${renderChangeRows(rows, changeHref)}</tbody></table></div>`;
 }
@@ -133,7 +133,7 @@ export function renderRepositoryTable(repos: RepositoryFigures[]): string {
   const rows = repos
     .map((r) => `<tr><th scope="row">${esc(r.repository)}</th><td class="num">${r.changes}</td><td class="num">${pct(r.approvedCoveringHead, r.changes)}</td><td class="num">${pct(r.ciPassed, r.changes)}</td><td class="num">${r.exceptions}</td><td class="num">${r.directPushes}</td><td class="num">${r.collectedLate}</td></tr>`)
     .join("");
-  return `<div class="table-wrap"><table><caption>Per repository</caption><thead><tr><th scope="col">Repository</th><th scope="col" class="num">Changes</th><th scope="col" class="num">Approved (covering head)</th><th scope="col" class="num">CI passed</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">Direct pushes</th><th scope="col" class="num">Collected late</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table><caption>Per repository</caption><thead><tr><th scope="col">Repository</th><th scope="col" class="num">Changes</th><th scope="col" class="num">Approved (covering head)</th><th scope="col" class="num">CI passed</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">Direct pushes</th><th scope="col" class="num">Collected late</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** One change, every field an auditor reads, in plain words. */
@@ -173,9 +173,9 @@ export function renderChangeDetail(v: RecordView, links: { commitBase: string })
   parts.push(
     r.checks.length === 0
       ? `<p>No checks were recorded.</p>`
-      : `<p>On the head commit ${commit(pr?.headSha ?? push?.after)}: CI ${r.flags.ciPassed ? "passed" : "<strong>did not pass</strong>"}.</p><div class="table-wrap"><table><thead><tr><th scope="col">Check</th><th scope="col">App</th><th scope="col">Conclusion</th><th scope="col">Completed</th></tr></thead><tbody>${r.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.app ?? "—")}</td><td>${esc(c.conclusion ?? "pending")}</td><td>${when(c.completedAt)}</td></tr>`).join("")}</tbody></table></div>`,
+      : `<p>On the head commit ${commit(pr?.headSha ?? push?.after)}: CI ${r.flags.ciPassed ? "passed" : "<strong>did not pass</strong>"}.</p><div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table><thead><tr><th scope="col">Check</th><th scope="col">App</th><th scope="col">Conclusion</th><th scope="col">Completed</th></tr></thead><tbody>${r.checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.app ?? "—")}</td><td>${esc(c.conclusion ?? "pending")}</td><td>${when(c.completedAt)}</td></tr>`).join("")}</tbody></table></div>`,
   );
-  parts.push(`</section><section><h2>Controls</h2><div class="table-wrap"><table><thead><tr><th scope="col">Control</th><th scope="col">Mode</th><th scope="col">Result</th><th scope="col">Reason</th></tr></thead><tbody>${r.controls.map((c) => `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.mode)}</td><td>${status(c.status)}</td><td>${esc(c.reason || "—")}</td></tr>`).join("")}</tbody></table></div></section>`);
+  parts.push(`</section><section><h2>Controls</h2><div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table><thead><tr><th scope="col">Control</th><th scope="col">Mode</th><th scope="col">Result</th><th scope="col">Reason</th></tr></thead><tbody>${r.controls.map((c) => `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.mode)}</td><td>${status(c.status)}</td><td>${esc(c.reason || "—")}</td></tr>`).join("")}</tbody></table></div></section>`);
   if (r.exception) {
     const e = r.exception;
     parts.push(`<section><h2>Exception</h2>${dl([
