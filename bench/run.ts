@@ -8,6 +8,7 @@ import { benchEvidence } from "./evidence.js";
 import { benchExport } from "./export.js";
 import { benchTrust } from "./trust.js";
 import { benchBurst } from "./burst.js";
+import { benchPortal } from "./portal.js";
 
 const pr = await benchPullRequest();
 console.log("\nPull-request lifecycle (requests counted against the rate limit; a 304 is free):");
@@ -52,5 +53,9 @@ final.craftedPr = { cpuMs: crafted.cpuMs, maxEventLoopStallMs: crafted.maxEventL
 const burst = await benchBurst();
 console.log(`\nBurst: ${burst.prs} pull requests opened at once across ${burst.installations} installations, fake GitHub admitting 5 writes/s per installation: ${JSON.stringify(burst)}`);
 final.burst = { prs: burst.prs, installations: burst.installations, secondsToAllChecks: burst.secondsToAllChecks, floorSeconds: burst.floorSeconds, writesPerEvaluation: burst.writesPerEvaluation };
+
+const portal = await benchPortal();
+console.log(`\nAuditor's view, a ${portal.changes}-change month in Chromium (budgets: pages ≤ 1,000 ms, report ≤ 6 MB and ≤ 2,000 ms): ${JSON.stringify(portal)}`);
+final.portal = portal;
 
 console.log(JSON.stringify(final));

@@ -36,6 +36,18 @@ interface Installation {
 
 export class GitHubPortal implements PortalAccess, PortalEvidence {
   private readonly installations = new Map<string, Installation>();
+  /** Export summaries and review states, reused for a minute: pages ask for them often, they change rarely. */
+  private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  private reuse<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.answers.get(key);
+    if (hit && Date.now() - hit.at < 60_000) return hit.value as Promise<T>;
+    const value = load();
+    value.catch(() => this.answers.delete(key));
+    this.answers.set(key, { at: Date.now(), value });
+    if (this.answers.size > 2_000) this.answers.delete(this.answers.keys().next().value!);
+    return value;
+  }
 
   constructor(
     private readonly app: Pick<Probot, "auth">,
@@ -104,7 +116,11 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
     return this.services.archiveFor(i.gh, org, i.archive).read();
   }
 
-  async exportStatus(org: string, period: string): Promise<ExportStatus> {
+  exportStatus(org: string, period: string): Promise<ExportStatus> {
+    return this.reuse(`export\n${org.toLowerCase()}\n${period}`, () => this.loadExportStatus(org, period));
+  }
+
+  private async loadExportStatus(org: string, period: string): Promise<ExportStatus> {
     const path = `exports/${period}/summary.json`;
     let text: string | null = null;
     if (this.services.archiveDir) {
@@ -129,7 +145,11 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
     }
   }
 
-  async reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null> {
+  reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null> {
+    return this.reuse(`reviews\n${org.toLowerCase()}\n${period.label}`, () => this.loadReviewStates(org, period));
+  }
+
+  private async loadReviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null> {
     if (this.services.archiveDir) return null;
     const i = await this.must(org);
     try {
