@@ -82,8 +82,6 @@ export function createApp(options: AppOptions = {}) {
     const services = options.services ?? servicesFromEnvironment(app, runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {});
     app.log.info({ signingKey: formatFingerprint(services.signingKey.keyId), keyId: services.signingKey.keyId }, "evidence signing key (pin this fingerprint: SHA-256 of the public key's SPKI)");
     options.onServices?.(services);
-    // The auditor's portal under /soc2-guard/ on the app's own server (Probot's Server, `npm start`).
-    probotOptions?.addHandler?.(portalHandler(app, services));
     const metrics = new RuntimeMetrics(background);
     const metricsCounter = metrics.requestCounter();
     const router = new EventRouter<Context>();
@@ -385,6 +383,8 @@ export function createApp(options: AppOptions = {}) {
     });
     try {
       probotOptions?.addHandler?.(health);
+      // The auditor's portal under /soc2-guard/ on the app's own HTTP server.
+      probotOptions?.addHandler?.(portalHandler(app, services));
     } catch {
       // Probot without a server (a bench, a test): the caller serves the endpoints itself
     }
