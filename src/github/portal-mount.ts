@@ -14,6 +14,7 @@ import { createPortalHandler } from "../web/portal.js";
 import { SessionCodec } from "../web/session.js";
 import { GitHubPortal } from "./portal-access.js";
 import { GitHubSignIn, githubUrls } from "./portal-sign-in.js";
+import { formatFingerprint } from "../trust/signing-key.js";
 
 export type PortalHandler = ReturnType<typeof createPortalHandler>;
 
@@ -37,6 +38,7 @@ export function portalHandler(app: Probot, services: AppServices, env: Record<st
     evidence: github,
     codec: new SessionCodec(secret),
     ...(env.SOC2_GUARD_PUBLIC_URL ? { publicUrl: env.SOC2_GUARD_PUBLIC_URL } : {}),
+    keyFingerprint: services.signingKey ? formatFingerprint(services.signingKey.keyId) : null,
     log: app.log,
   });
 }

@@ -182,7 +182,7 @@ export function verificationPage(shell: Shell, v: VerificationView): string {
 <dt>Period seal (hash of its last record)</dt><dd><code class="hash">${esc(v.seal ?? "none")}</code>${v.sealRecord ? ` — <code>${esc(v.sealRecord)}</code>` : ""}</dd>
 <dt>Seal in the export</dt><dd>${v.exportSeal === null ? "no export yet" : v.exportSeal === v.seal ? `<code class="hash">${esc(v.exportSeal)}</code> <span class="pill ok">matches</span>` : `<code class="hash">${esc(v.exportSeal)}</code> <span class="pill bad">differs</span>`}</dd>
 <dt>Checkpoints</dt><dd>${esc(v.checkpoints)}</dd>
-<dt>Signing key fingerprint</dt><dd>${v.keyFingerprint ? `<code class="hash">${esc(v.keyFingerprint)}</code> — compare it with the one you pinned` : "no signing key is configured for this archive"}</dd>
+<dt>The app's signing key</dt><dd>${v.keyFingerprint ? `<code class="hash">${esc(v.keyFingerprint)}</code> — compare it with the fingerprint you pinned, then check the signed checkpoints with <code>soc2-guard verify --key</code>` : "no signing key is configured"}</dd>
 </dl>
 <p>Check it yourself: <code>soc2-guard verify --repo ${esc(shell.org!)}/compliance-evidence</code> (or <code>--archive DIR</code>).</p>`,
   );

@@ -140,8 +140,8 @@ export function createPortalHandler(options: PortalOptions): Handler {
         chainLength: index.records.length,
         location: found.location,
         hashMatches: found.hashMatches,
-        checkpoint: period?.seal && period.seal.position >= found.position ? `covered by the seal of ${found.period}: ${period.seal.hash.slice(0, 16)}… (record ${period.seal.position}); no signed checkpoints in this archive yet` : "not covered by a seal",
-        attestation: "no attestation recorded for this change",
+        checkpoint: period?.seal && period.seal.position >= found.position ? `covered by the seal of ${found.period}: ${period.seal.hash.slice(0, 16)}… (record ${period.seal.position}); its signed checkpoint and this change's attestation are checked by soc2-guard verify --key (not shown here yet)` : "not covered by a seal yet",
+        attestation: "not shown here yet: soc2-guard verify --key (or verify-attestation) checks it",
         reviewStatus: statuses.get(found.record.hash) ?? null,
       };
       return send(r, 200, pages.changePage(shell(r, { org, period: found.period }), view, options.evidence.webBase));
@@ -205,7 +205,7 @@ export function createPortalHandler(options: PortalOptions): Handler {
         sealRecord: seal?.recordId ?? null,
         exportSeal: exported.exists ? exported.seal : null,
         keyFingerprint: options.keyFingerprint ?? null,
-        checkpoints: "no signed checkpoints in this archive yet: the period is sealed by the hash of its last record",
+        checkpoints: "not checked here yet: run soc2-guard verify --key with the app's public key for the signed checkpoints; the period is sealed by the hash of its last record",
         ms: now() - started,
       }));
     }

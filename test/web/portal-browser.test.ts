@@ -145,6 +145,7 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
 
       await nav(page, "Verification").click();
       expect(await page.getByRole("status").textContent()).toContain("The chain verifies now");
+      expect(await page.locator("dl.facts").textContent()).toContain(`SHA256:${e2e.app.signingKeyId.replace(/^ed25519:/, "").slice(0, 4)}:`);
 
       // Phone width and dark mode: no sideways scrolling of the page, no serious axe finding.
       await page.setViewportSize({ width: 390, height: 844 });
