@@ -108,8 +108,14 @@ export interface PullRequestFacts {
   commits: CommitFacts[];
   /** Reviews in submission order. */
   reviews: ReviewFacts[];
-  /** Paths of files changed by the PR (always complete). */
+  /** Paths of files changed by the PR (always complete); a deleted file keeps its path here. */
   changedPaths: string[];
+  /**
+   * The old paths of renamed files: path rules and CODEOWNERS see both sides of a rename.
+   * null when the PR renames files whose old paths GitHub did not list (fail closed).
+   * Absent when nothing was renamed.
+   */
+  previousPaths?: string[] | null;
   /** Changed files with patches, when loaded (the secrets control needs them). */
   files: ChangedFile[] | null;
 }
@@ -149,6 +155,8 @@ export interface AccessFacts {
   permissions: Record<string, "admin" | "maintain" | "write" | "triage" | "read" | "none">;
   /** Team slug → member logins (only teams named by the config or CODEOWNERS). */
   teams: Record<string, string[]>;
+  /** CODEOWNERS email owner (lower case) → the account it resolves to, null when it resolves to none. */
+  emails?: Record<string, string | null>;
 }
 
 export interface CodeOwnersFacts {

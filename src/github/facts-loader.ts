@@ -19,6 +19,8 @@ import { type UpdateMergeCache } from "./update-merge.js";
 import { accountType, codeOwnersBlob, decodeBlob, decodeChecks, decodeLabels, decodeReviews, mergeMethodOf, type FactsQueryResult, type OwnCheckRun } from "./pull-request-answer.js";
 import { allChangedPaths, allChecksOn, allCommits, allReviews, IncompleteAnswerError } from "./pull-request-pages.js";
 import { loadPermissions, loadTeams, teamsNeeded } from "./access-loader.js";
+import { emailOwnersOf, resolveEmailOwners } from "./email-owners.js";
+import { loadRenames, previousPathsOf } from "./renamed-paths.js";
 import { loadBranchRules } from "./branch-rules-loader.js";
 import { loadChangedFiles } from "./changed-files-loader.js";
 import { commitFacts } from "./commits-loader.js";
@@ -107,15 +109,19 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
   const people = new Set<string>();
   for (const review of latestDecisiveReviews(reviews)) if (review.state === "APPROVED") people.add(review.author.login);
   for (const label of labels) if (label.addedBy) people.add(label.addedBy);
-  const teams = teamsNeeded(config, codeOwners.text);
+  const teams = teamsNeeded(config, codeOwners.text, ref.owner);
+  const emails = config.controls["review.approval"].requireCodeOwners ? emailOwnersOf(codeOwners.text, pathPages.paths) : [];
+  const wantPatches = options.withPatches && config.controls["secrets.diff"].mode !== "off";
 
-  const [permissions, teamMembers, branchRules, files, commits, security] = await Promise.all([
+  const [permissions, teamMembers, branchRules, files, commits, security, emailLogins, renames] = await Promise.all([
     loadPermissions(gh, ref, [...people]),
     loadTeams(gh, ref.owner, teams),
     loadBranchRules(gh, ref, gpr.baseRefName, gpr.baseRef?.branchProtectionRule ?? null, data.forbiddenPaths),
-    options.withPatches && config.controls["secrets.diff"].mode !== "off" ? loadChangedFiles(gh, ref) : Promise.resolve(null),
+    wantPatches ? loadChangedFiles(gh, ref) : Promise.resolve(null),
     commitFacts(gh, ref, commitPages.commits, gpr.baseRefName, options.updateMergeCache),
     config.controls["secrets.repository"].mode !== "off" ? loadSecurity(gh, ref) : Promise.resolve(UNKNOWN_SECURITY),
+    resolveEmailOwners(gh, emails),
+    pathPages.renamed.length > 0 && !wantPatches ? loadRenames(gh, ref) : Promise.resolve(null),
   ]);
   if (files && files.length < pathPages.paths.length) {
     incomplete.push({ fact: "files", reason: `GitHub lists the diff of only ${files.length} of this pull request's ${pathPages.paths.length} changed files (its limit is 3,000)` });
@@ -146,12 +152,13 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
       commits,
       reviews,
       changedPaths: pathPages.paths,
+      ...(pathPages.renamed.length > 0 ? { previousPaths: previousPathsOf(pathPages.renamed, renames ?? files ?? []) } : {}),
       files,
     },
     checks,
     branchRules,
     codeOwners,
-    access: { permissions, teams: teamMembers },
+    access: { permissions, teams: teamMembers, emails: emailLogins },
     security,
     ownApp: { slug: options.appSlug, id: ownAppId },
     incomplete,

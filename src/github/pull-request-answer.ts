@@ -83,7 +83,7 @@ export interface GqlPullRequest {
   timelineItems: { nodes: Array<{ createdAt?: string; actor?: { login: string } | null; label?: { name: string } }> };
   commits: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ commit: GqlCommit }> };
   reviews: { totalCount: number; pageInfo?: PageInfo; nodes: GqlReview[] };
-  files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string }> };
+  files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string; changeType?: string }> };
   head: { nodes: Array<{ commit: GqlCommitChecks }> };
   baseRef: {
     branchProtectionRule: GqlProtectionRule | null;

@@ -110,7 +110,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         files(first: 100) {
           totalCount
           pageInfo { hasNextPage endCursor }
-          nodes { path }
+          nodes { path changeType }
         }
         head: commits(last: 1) {
           nodes { commit { ...ChecksFields } }
@@ -164,7 +164,7 @@ export const MORE_FILES = /* GraphQL */ `
       pullRequest(number: $number) {
         files(first: 100, after: $after) {
           pageInfo { hasNextPage endCursor }
-          nodes { path }
+          nodes { path changeType }
         }
       }
     }
@@ -222,4 +222,11 @@ export function blobSizesQuery(count: number): string {
   const vars = Array.from({ length: count }, (_, i) => `$b${i}: GitObjectID!`).join(", ");
   const fields = Array.from({ length: count }, (_, i) => `    b${i}: object(oid: $b${i}) { ... on Blob { oid byteSize isBinary } }`).join("\n");
   return `query BlobSizes($owner: String!, $repo: String!, ${vars}) {\n  repository(owner: $owner, name: $repo) {\n${fields}\n  }\n}`;
+}
+
+/** CODEOWNERS email owners → accounts: one user search per email, aliased into one request. */
+export function emailOwnersQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$q${i}: String!`).join(", ");
+  const searches = Array.from({ length: count }, (_, i) => `e${i}: search(type: USER, query: $q${i}, first: 2) { userCount nodes { ... on User { login } } }`).join("\n    ");
+  return `query EmailOwners(${variables}) {\n    ${searches}\n  }`;
 }

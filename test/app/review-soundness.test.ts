@@ -1,0 +1,134 @@
+// Attacks on review.approval and the emergency exception, played through the app: real
+// webhook payloads, GitHub answered by nock, every request checked by the contract hook.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import nock from "nock";
+import { API, createTestApp, mockEvaluationReads, mockInstallationToken, type Scenario } from "../helpers/github-mock.js";
+import { webhookPayload } from "../helpers/payload.js";
+
+const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+const OLDER = "34c5c7793cb3b279e22454cb6750c80560547b3a";
+const REPO = "Codertocat/Hello-World";
+const base: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, commits: [{ sha: HEAD, author: "Codertocat" }] };
+const reviewer = { permissions: { "octo-reviewer": "write" } };
+
+interface CheckRunBody {
+  status?: string;
+  conclusion?: string;
+  external_id?: string;
+  output?: { title: string; summary: string };
+}
+
+/** The check-run writes the app makes, in order. */
+function recordCheckRuns(scope: nock.Scope, firstId = 555) {
+  const writes: CheckRunBody[] = [];
+  let nextId = firstId;
+  scope
+    .post(`/repos/${REPO}/check-runs`)
+    .times(20)
+    .optionally()
+    .reply(201, (_uri, body) => {
+      writes.push(body as CheckRunBody);
+      return { id: nextId++, name: "soc2-guard" };
+    });
+  scope
+    .patch(new RegExp(`/repos/${REPO}/check-runs/\\d+$`))
+    .times(20)
+    .optionally()
+    .reply(200, (uri, body) => {
+      writes.push(body as CheckRunBody);
+      return { id: Number(uri.split("/").pop()), name: "soc2-guard" };
+    });
+  return writes;
+}
+
+async function evaluateScenario(scenario: Scenario, extra: Parameters<typeof mockEvaluationReads>[2] = reviewer, action = "synchronize") {
+  const app = createTestApp();
+  const scope = mockInstallationToken(nock(API));
+  mockEvaluationReads(scope, scenario, extra);
+  const writes = recordCheckRuns(scope);
+  await app.receive("pull_request", webhookPayload("pull_request", action));
+  return { done: writes[writes.length - 1]!, writes, scope };
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe("item 3: approvals are tied to the commit graph", () => {
+  it("makes an approval stale when a back-dated commit is pushed after it (GitHub lists it first)", async () => {
+    // HEAD's author date is older than OLDER's, so GitHub lists HEAD first; its parent is OLDER.
+    const scenario: Scenario = {
+      ...base,
+      headSha: HEAD,
+      commits: [
+        { sha: HEAD, author: "Codertocat", parents: [OLDER] },
+        { sha: OLDER, author: "Codertocat", parents: ["f95f852bd8fca8fcc58a9a2d6c842781e32a215e"] },
+      ],
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: OLDER }],
+    };
+    const { done } = await evaluateScenario(scenario);
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@octo-reviewer's approval does not count: approved 34c5c77; 1 commit pushed since (ec26c3e)");
+  });
+});
+
+describe("item 5: renames and deletions keep their paths", () => {
+  it("still needs the infra approvals for `git mv infra/prod.tf attic/`", async () => {
+    const scenario: Scenario = {
+      ...base,
+      repoConfig: 'controls:\n  review.approval: { paths: [ { pattern: "infra/**", approvals: 2 } ] }\n',
+      paths: ["attic/prod.tf"],
+      renamed: [{ from: "infra/prod.tf", to: "attic/prod.tf" }],
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+    };
+    const { done } = await evaluateScenario(scenario, { ...reviewer, files: [{ filename: "attic/prod.tf", status: "renamed", previous_filename: "infra/prod.tf", additions: 0 }] });
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("1 of 2 required independent approvals on the head commit");
+  });
+});
+
+describe("item 6: CODEOWNERS as GitHub reads it", () => {
+  it("never lets @other-org/team stand for this organization's team of the same slug", async () => {
+    const scenario: Scenario = {
+      ...base,
+      repoConfig: "controls:\n  review.approval: { requireCodeOwners: true }\n",
+      codeowners: "* @Codertocat\n/README.md @evil-org/docs\n",
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+    };
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, scenario, reviewer);
+    // Codertocat's own docs team, which octo-reviewer is in: it must not be asked or counted.
+    scope.get("/orgs/Codertocat/teams/docs/members").query(true).optionally().reply(200, [{ login: "octo-reviewer", id: 7, type: "User" }]);
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "synchronize"));
+    const done = writes[writes.length - 1]!;
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@evil-org/docs is not a team of Codertocat");
+  });
+
+  it("fails with the reason when an email owner resolves to no account", async () => {
+    const scenario: Scenario = {
+      ...base,
+      repoConfig: "controls:\n  review.approval: { requireCodeOwners: true }\n",
+      codeowners: "README.md docs@example.com\n",
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+    };
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, scenario, reviewer);
+    scope
+      .post("/graphql", (body: { query?: string; variables?: Record<string, string> }) => String(body.query).includes("query EmailOwners") && body.variables?.q0 === "docs@example.com in:email")
+      .optionally()
+      .reply(200, { data: { e0: { userCount: 0, nodes: [] } } });
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "synchronize"));
+    const done = writes[writes.length - 1]!;
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("docs@example.com could not be resolved to a GitHub account");
+  });
+});
