@@ -362,7 +362,9 @@ export class SandboxGraphql {
         const before = repo.git.files(base);
         const after = repo.git.files(head);
         const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort();
-        return connection(paths, a, (path) => ({ __typename: "PullRequestChangedFile", path }));
+        // The sandbox detects no renames: a moved file is a deletion and an addition.
+        const changeType = (path: string) => (!before.has(path) ? "ADDED" : !after.has(path) ? "DELETED" : "MODIFIED");
+        return connection(paths, a, (path) => ({ __typename: "PullRequestChangedFile", path, changeType: changeType(path) }));
       },
       baseRef: () => this.ref(repo, pr.baseRef),
       headRef: () => (pr.state === "open" ? this.ref(repo, pr.headRef) : null),
