@@ -70,7 +70,17 @@ describe("item 3: approvals are tied to the commit graph", () => {
       ],
       reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: OLDER }],
     };
-    const { done } = await evaluateScenario(scenario);
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, scenario, reviewer);
+    // The last listed commit is not the head, so CI is read on headRefOid itself.
+    scope
+      .post("/graphql", (body: { query?: string; variables?: { oid?: string } }) => String(body.query).includes("query ChecksOnCommit") && body.variables?.oid === HEAD)
+      .optionally()
+      .reply(200, { data: { repository: { object: { oid: HEAD, checkSuites: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] }, status: null } } } });
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "synchronize"));
+    const done = writes[writes.length - 1]!;
     expect(done.conclusion).toBe("failure");
     expect(done.output!.summary).toContain("@octo-reviewer's approval does not count: approved 34c5c77; 1 commit pushed since (ec26c3e)");
   });
