@@ -32,12 +32,16 @@ export function latestDecisiveReviews(reviews: ReviewFacts[]): ReviewFacts[] {
   return [...latest.values()];
 }
 
-/** People who pushed commits: authors and committers, except GitHub's own committer and bots; clean update-merges make nobody a contributor. */
+/**
+ * People who contributed commits: authors, committers, co-authors (`Co-authored-by:`
+ * trailers GitHub maps to an account) and whoever pushed them — except GitHub's own
+ * committer and bots. A clean update-merge makes nobody a contributor.
+ */
 export function contributorsOf(commits: CommitFacts[]): Set<string> {
   const people = new Set<string>();
   for (const commit of commits) {
     if (commit.updateMerge === "clean-update-merge") continue;
-    for (const login of [commit.authorLogin, commit.committerLogin]) {
+    for (const login of [commit.authorLogin, commit.committerLogin, ...(commit.pushedBy ?? []), ...(commit.coAuthorLogins ?? [])]) {
       if (login && !isServiceCommitter(login)) people.add(login.toLowerCase());
     }
   }
@@ -84,8 +88,14 @@ export function approvalFreshness(
     reason:
       changing.length === 0
         ? `approved ${shortSha(commitId)}, which the head reaches only through another merge`
-        : `approved ${shortSha(commitId)}; ${changing.length} commit${changing.length === 1 ? "" : "s"} pushed since (${changing.map((c) => shortSha(c.sha)).join(", ")})`,
+        : `approved ${shortSha(commitId)}; ${changing.length} commit${changing.length === 1 ? "" : "s"} pushed since (${changing.map((c) => shortSha(c.sha)).join(", ")})` + mergeNote(changing),
   };
+}
+
+/** Why the first merge among `commits` did not keep approvals, when one is there. */
+function mergeNote(commits: CommitFacts[]): string {
+  const merge = commits.find((c) => c.updateMerge === "other-merge" && c.updateMergeReason);
+  return merge ? `; ${shortSha(merge.sha)} is not a clean update-merge: ${merge.updateMergeReason}` : "";
 }
 
 /** Commits the head has that `ancestor` has not, or null when `ancestor` is not an ancestor of the head. */

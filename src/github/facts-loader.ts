@@ -23,7 +23,8 @@ import { emailOwnersOf, resolveEmailOwners } from "./email-owners.js";
 import { loadRenames, previousPathsOf } from "./renamed-paths.js";
 import { loadBranchRules } from "./branch-rules-loader.js";
 import { loadChangedFiles } from "./changed-files-loader.js";
-import { commitFacts } from "./commits-loader.js";
+import { commitFacts, ownRecordsOf, type Push } from "./commits-loader.js";
+import type { OwnCheckRecord } from "./own-check-record.js";
 import { loadSecurity, UNKNOWN_SECURITY } from "./security-loader.js";
 import { blobText } from "./blob-text.js";
 import { missingOrgRepository, ORG_CONFIG_REPOSITORY, resolveLayers, type OrgLayerRead } from "./config-loader.js";
@@ -44,6 +45,8 @@ export interface LoadedPullRequest {
   defaultBranch: string;
   /** Our check run on the head commit, when one exists (updated, never duplicated). */
   ownCheckRun: OwnCheckRun | null;
+  /** What our check run on the head records (who pushed it, who declared an emergency on it). */
+  ownRecord: OwnCheckRecord | null;
   /** How a merged PR was merged: a two-parent merge commit, or squash/rebase (one parent). */
   mergeMethod: "merge" | "squash-or-rebase" | "unknown";
 }
@@ -100,6 +103,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
   if (!orgLayer.readable) incomplete.push({ fact: "orgConfig", reason: `the org config in ${ref.owner}/${ORG_CONFIG_REPOSITORY} could not be read` });
   const config = resolved.config;
 
+  const ownRecord = ownRecordsOf(commitPages.commits, options.appSlug).get(gpr.headRefOid) ?? null;
   const reviews = decodeReviews(reviewNodes);
   const labels = decodeLabels(gpr);
   const { checks, ownCheckRun } = decodeChecks(headChecks.suites, headChecks.contexts, options.appSlug);
@@ -118,7 +122,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
     loadTeams(gh, ref.owner, teams),
     loadBranchRules(gh, ref, gpr.baseRefName, gpr.baseRef?.branchProtectionRule ?? null, data.forbiddenPaths),
     wantPatches ? loadChangedFiles(gh, ref) : Promise.resolve(null),
-    commitFacts(gh, ref, commitPages.commits, gpr.baseRefName, options.updateMergeCache),
+    commitFacts(gh, ref, commitPages.commits, { branch: gpr.baseRefName, sha: gpr.baseRefOid }, options.updateMergeCache, { appSlug: options.appSlug, forcePushes: forcePushesOf(gpr) }),
     config.controls["secrets.repository"].mode !== "off" ? loadSecurity(gh, ref) : Promise.resolve(UNKNOWN_SECURITY),
     resolveEmailOwners(gh, emails),
     pathPages.renamed.length > 0 && !wantPatches ? loadRenames(gh, ref) : Promise.resolve(null),
@@ -151,6 +155,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
       labels,
       commits,
       reviews,
+      emergencyDeclaredBy: ownRecord?.exception?.by ?? null,
       changedPaths: pathPages.paths,
       ...(pathPages.renamed.length > 0 ? { previousPaths: previousPathsOf(pathPages.renamed, renames ?? files ?? []) } : {}),
       files,
@@ -164,7 +169,12 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
     incomplete,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
   };
-  return { facts, resolved, defaultBranch, ownCheckRun, mergeMethod: mergeMethodOf(gpr) };
+  return { facts, resolved, defaultBranch, ownCheckRun, ownRecord, mergeMethod: mergeMethodOf(gpr) };
+}
+
+/** Force pushes the timeline shows: the actor pushed what the new head has and the old had not. */
+function forcePushesOf(gpr: NonNullable<NonNullable<FactsQueryResult["repository"]>["pullRequest"]>): Push[] {
+  return (gpr.forcePushes?.nodes ?? []).flatMap((e) => (e.actor?.login && e.afterCommit?.oid ? [{ pusher: e.actor.login, before: e.beforeCommit?.oid ?? null, after: e.afterCommit.oid }] : []));
 }
 
 /** GraphQL may answer with data and FORBIDDEN errors for fields the app cannot read; keep the data, note the paths. */

@@ -57,9 +57,14 @@ const COMMIT_FIELDS = /* GraphQL */ `
   fragment CommitFields on Commit {
     oid
     message
-    parents(first: 2) { nodes { oid } }
+    parents(first: 2) { totalCount nodes { oid } }
     author { user { login } }
     committer { user { login } }
+    authors(first: 10) { totalCount nodes { email user { login } } }
+    # Our own check run's record on this commit: who pushed it (src/github/own-check-record.ts).
+    ownRuns: checkSuites(first: 3, filterBy: { checkName: "soc2-guard" }) {
+      nodes { app { slug } checkRuns(first: 3, filterBy: { checkName: "soc2-guard" }) { nodes { externalId } } }
+    }
   }
 `;
 
@@ -94,6 +99,9 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         isCrossRepository
         headRepository { nameWithOwner }
         labels(first: 50) { nodes { name } }
+        forcePushes: timelineItems(last: 100, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
+          nodes { ... on HeadRefForcePushedEvent { actor { login } beforeCommit { oid } afterCommit { oid } } }
+        }
         timelineItems(last: 50, itemTypes: [LABELED_EVENT]) {
           nodes { ... on LabeledEvent { createdAt actor { login } label { name } } }
         }

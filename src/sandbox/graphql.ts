@@ -238,6 +238,9 @@ export class SandboxGraphql {
       author: identity(c.author),
       committer: identity(c.committer),
       parents: (a: Page) => connection(c.parents, a, (p) => ({ __typename: "Commit", oid: p })),
+      // The git author, then each Co-authored-by trailer (the sandbox maps no trailer email to an account).
+      authors: (a: Page) =>
+        connection([identity(c.author), ...[...c.message.matchAll(/^Co-authored-by:[^<\n]*<([^>\n]+)>/gim)].map((m) => ({ name: "", email: m[1]!, date: c.author.date, user: null }))], a, (x) => ({ __typename: "GitActor", ...x })),
       history: (a: Page & { since?: string; until?: string }) => {
         const list = [...repo.git.ancestors(c.sha)]
           .map((sha) => repo.git.commit(sha)!)

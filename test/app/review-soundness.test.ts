@@ -142,3 +142,73 @@ describe("item 6: CODEOWNERS as GitHub reads it", () => {
     expect(done.output!.summary).toContain("docs@example.com could not be resolved to a GitHub account");
   });
 });
+
+describe("item 4: a clean update-merge is a tree fact", () => {
+  const BASE_HEAD = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+  const ON_BASE = "0123456789abcdef0123456789abcdef01234567";
+  const OTHER = "89abcdef0123456789abcdef0123456789abcdef";
+  const MERGE = HEAD;
+
+  /** Compares as GitHub answers them, keyed by "base...head". */
+  function mockCompares(scope: nock.Scope, answers: Record<string, Array<Record<string, unknown>>>) {
+    scope
+      .get(/\/repos\/Codertocat\/Hello-World\/compare\/.+/)
+      .query(true)
+      .times(10)
+      .optionally()
+      .reply(200, (uri) => {
+        const basehead = decodeURIComponent(uri.split("/compare/")[1]!.split("?")[0]!);
+        const onBase = basehead.startsWith(`${ON_BASE}...`) && (basehead.endsWith("...main") || basehead.endsWith(`...${BASE_HEAD}`));
+        const files = onBase ? [] : (answers[basehead] ?? []);
+        return { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, files: files.map((f) => ({ additions: 1, deletions: 0, changes: 1, blob_url: "", raw_url: "", contents_url: "", ...f })), commits: [] };
+      });
+  }
+
+  const scenario = (parents: string[]): Scenario => ({
+    ...base,
+    commits: [
+      { sha: OLDER, author: "Codertocat", parents: [BASE_HEAD] },
+      { sha: MERGE, author: "Codertocat", parents },
+    ],
+    reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: OLDER }],
+  });
+
+  async function run(s: Scenario, answers: Record<string, Array<Record<string, unknown>>>) {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, s, reviewer);
+    mockCompares(scope, answers);
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", webhookPayload("pull_request", "synchronize"));
+    return writes[writes.length - 1]!;
+  }
+
+  it("does not keep an approval across a merge that slips in a line starting with ++ (the patch parser dropped it)", async () => {
+    const base = { filename: "src/app.ts", status: "modified", sha: "1111111111111111111111111111111111111111", patch: "@@ -1 +1,2 @@\n a\n+b" };
+    const merged = { filename: "src/app.ts", status: "modified", sha: "2222222222222222222222222222222222222222", patch: "@@ -1 +1,3 @@\n a\n+b\n+++ evil()" };
+    const done = await run(scenario([OLDER, ON_BASE]), { [`${OLDER}...${ON_BASE}`]: [base], [`${OLDER}...${MERGE}`]: [merged] });
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("is not a clean update-merge: the merge's src/app.ts is not the base side's");
+  });
+
+  it("does not keep an approval across a merge that changes a binary file differently from the base (no patch to compare)", async () => {
+    const base = { filename: "bin/tool", status: "modified", sha: "1111111111111111111111111111111111111111" };
+    const merged = { filename: "bin/tool", status: "modified", sha: "3333333333333333333333333333333333333333" };
+    const done = await run(scenario([OLDER, ON_BASE]), { [`${OLDER}...${ON_BASE}`]: [base], [`${OLDER}...${MERGE}`]: [merged] });
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("bin/tool is not the base side's");
+  });
+
+  it("never keeps an approval across an octopus merge (GitHub lists only two of its parents)", async () => {
+    const base = { filename: "README.md", status: "modified", sha: "1111111111111111111111111111111111111111", patch: "@@ -1 +1,2 @@\n a\n+b" };
+    const done = await run(scenario([OLDER, ON_BASE, OTHER]), { [`${OLDER}...${ON_BASE}`]: [base], [`${OLDER}...${MERGE}`]: [base] });
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("an octopus merge (3 parents) is never a clean update-merge");
+  });
+
+  it("keeps an approval across a merge whose tree is exactly the base side's change", async () => {
+    const base = { filename: "README.md", status: "modified", sha: "1111111111111111111111111111111111111111", patch: "@@ -1 +1,2 @@\n a\n+b" };
+    const done = await run(scenario([OLDER, ON_BASE]), { [`${OLDER}...${ON_BASE}`]: [base], [`${OLDER}...${MERGE}`]: [base] });
+    expect(done.conclusion).toBe("success");
+  });
+});

@@ -78,6 +78,8 @@ export interface ScenarioCommit {
   author: string | null;
   committer?: string | null;
   parents?: string[];
+  /** `Co-authored-by:` trailers: the account each email maps to (null: none). */
+  coAuthors?: Array<{ email: string; login: string | null }>;
 }
 export interface ScenarioReview {
   id: number;
@@ -157,9 +159,14 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
               commit: {
                 oid: c.sha,
                 message: `commit ${i}`,
-                parents: { nodes: (c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]).map((oid) => ({ oid })) },
+                // As the query asks: the first two parents, and how many there are.
+                parents: ((parents) => ({ totalCount: parents.length, nodes: parents.slice(0, 2).map((oid) => ({ oid })) }))(c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]),
                 author: { user: c.author ? { login: c.author } : null },
                 committer: { user: (c.committer ?? c.author) ? { login: (c.committer ?? c.author)! } : null },
+                authors: {
+                  totalCount: 1 + (c.coAuthors ?? []).length,
+                  nodes: [{ email: `${c.author ?? "someone"}@users.noreply.github.com`, user: c.author ? { login: c.author } : null }, ...(c.coAuthors ?? []).map((a) => ({ email: a.email, user: a.login ? { login: a.login } : null }))],
+                },
               },
             })),
           },
