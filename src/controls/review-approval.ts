@@ -205,6 +205,10 @@ export const reviewApproval: Control = {
     const requirements: Requirement[] = [];
     const notes: Finding[] = [];
 
+    const truncated = facts.pr.commits.find((c) => c.coAuthorsTruncated);
+    if (truncated && !settings.allowContributors) {
+      requirements.push({ label: `commit ${shortSha(truncated.sha)} names more co-authors than GitHub lists, so who contributed cannot be known`, satisfied: false, fix: "rewrite the commit with fewer Co-authored-by trailers" });
+    }
     if (facts.pr.previousPaths === null && (settings.paths.length > 0 || settings.requireCodeOwners)) {
       requirements.push({
         label: "the pull request renames files whose old paths GitHub did not list, so path rules and CODEOWNERS cannot see them",
@@ -263,6 +267,14 @@ export const reviewApproval: Control = {
       .filter((a) => !a.counted)
       .map((a) => ({ message: `@${a.login}'s approval does not count: ${a.discountedBecause}` }));
     findings.push(...notes);
+    const unknownPusher = facts.pr.commits.filter((c) => c.pushedBy !== undefined && c.pushedBy.length === 0 && c.updateMerge !== "clean-update-merge");
+    const pusherNote =
+      unknownPusher.length > 0 ? `; who pushed ${plural(unknownPusher.length, "commit")} is not known (${unknownPusher.slice(0, 3).map((c) => shortSha(c.sha)).join(", ")}${unknownPusher.length > 3 ? ", …" : ""})` : "";
+    if (unknownPusher.length > 0) {
+      findings.push({
+        message: `who pushed ${plural(unknownPusher.length, "commit")} is not known (${unknownPusher.slice(0, 3).map((c) => shortSha(c.sha)).join(", ")}${unknownPusher.length > 3 ? ", …" : ""}): GitHub names the pusher only in the push events of an open pull request; their authors and committers count as contributors`,
+      });
+    }
     const unmet = requirements.filter((r) => !r.satisfied);
     for (const r of unmet) findings.push({ message: r.label });
 
@@ -276,7 +288,7 @@ export const reviewApproval: Control = {
       return {
         ...base,
         status: "pass",
-        reason: `${counted.length} independent approval${counted.length === 1 ? "" : "s"} on the head commit (${approvers.map((l) => `@${l}`).join(", ") || "none required"}; ${required} required)`,
+        reason: `${counted.length} independent approval${counted.length === 1 ? "" : "s"} on the head commit (${approvers.map((l) => `@${l}`).join(", ") || "none required"}; ${required} required)${pusherNote}`,
         fix: "",
         findings,
         details,

@@ -54,6 +54,18 @@ export async function commitFacts(
   );
 }
 
+/** The commits with `push` applied: its pusher pushed what its new head has and its old head had not. */
+export function withPush(commits: CommitFacts[], push: Push): CommitFacts[] {
+  const asNodes = commits.map((c) => ({ oid: c.sha, parents: { nodes: c.parents.map((oid) => ({ oid })) } })) as unknown as GqlCommit[];
+  const pushed = pushersOf(asNodes, [push]);
+  return commits.map((c) => {
+    const by = pushed.get(c.sha);
+    if (!by) return c;
+    const known = c.pushedBy ?? [];
+    return { ...c, pushedBy: [...known, ...by.filter((p) => !known.some((k) => k.toLowerCase() === p.toLowerCase()))] };
+  });
+}
+
 /** Our own check run's record on each commit that has one. */
 export function ownRecordsOf(nodes: GqlCommit[], appSlug: string): Map<string, OwnCheckRecord> {
   const records = new Map<string, OwnCheckRecord>();

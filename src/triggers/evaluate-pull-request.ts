@@ -7,6 +7,8 @@ import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "..
 import { evaluate } from "../verdict/evaluate.js";
 import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
+import { encodeOwnCheckRecord, type OwnCheckRecord } from "../github/own-check-record.js";
+import { withPush } from "../github/commits-loader.js";
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;
@@ -28,6 +30,10 @@ export interface EvaluateOptions {
   post: boolean;
   /** Report on another commit (a merge group's head) instead of the PR head. */
   reportOnSha?: string;
+  /** The push a `synchronize` announced: recorded on the new head's check run (who pushed counts). */
+  push?: { pusher: string; before: string; after: string };
+  /** The label a `labeled` event added, by whom, while which commit was the head. */
+  labeled?: { label: string; by: string; headSha: string };
 }
 
 export async function evaluatePullRequest(
@@ -54,7 +60,8 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     checkRunId = (await services.knownCheckRuns.get(knownKey(announced))) ?? null;
     if (checkRunId === null) {
       const create = () => {
-        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
+        const pushRecord = options.push?.after === announced ? { externalId: encodeOwnCheckRecord({ push: { pusher: options.push.pusher, before: options.push.before } }) } : {};
+        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced, ...pushRecord }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
           await services.knownCheckRuns.set(knownKey(announced), id);
           return id;
         });
@@ -90,7 +97,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     throw error;
   }
 
-  const { facts } = loaded;
+  const { facts, record } = withEventRecord(loaded, options);
   if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
     await settleInProgress();
     log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "pull request is closed; not evaluated");
@@ -116,11 +123,12 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     }
     // An update that would show exactly what the run shows already is not sent.
     const digest = verdictDigest(verdict, evaluationId);
-    if (existing !== null && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
+    const externalId = options.reportOnSha === undefined && record ? encodeOwnCheckRecord(record) : undefined;
+    if (existing !== null && !externalId && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
       checkRunId = existing;
       log.info({ pr: `${ref.owner}/${ref.repo}#${ref.number}`, evaluationId, checkRunId }, "verdict unchanged; check run not rewritten");
     } else {
-      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, verdict, services.now());
+      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha, ...(externalId ? { externalId } : {}) }, existing, verdict, services.now());
       await services.knownCheckRuns.rememberWritten(checkRunId, digest);
     }
     await services.knownCheckRuns.set(knownKey(reportSha), checkRunId);
@@ -136,6 +144,24 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     "evaluated pull request",
   );
   return { loaded, verdict, checkRunId, evaluationId };
+}
+
+/**
+ * What this event adds to our record on the head: its push (the sender pushed the commits
+ * the new head has), or an emergency declaration (the label's sender, for the head at that
+ * moment — a label for an older head declares nothing now). Returns the facts as they are
+ * with it, and the record to write (null when there is nothing new).
+ */
+function withEventRecord(loaded: LoadedPullRequest, options: EvaluateOptions): { facts: LoadedPullRequest["facts"]; record: OwnCheckRecord | null } {
+  const { facts } = loaded;
+  const head = facts.pr.headSha;
+  const push = options.push?.after === head ? { pusher: options.push.pusher, before: options.push.before } : undefined;
+  const label = options.labeled;
+  const declared = label && label.headSha === head && label.label.toLowerCase() === loaded.resolved.config.exceptions.label.toLowerCase() ? label.by : undefined;
+  if (!push && !declared) return { facts, record: null };
+  const record: OwnCheckRecord = { ...(loaded.ownRecord ?? {}), ...(push ? { push } : {}), ...(declared ? { exception: { by: declared } } : {}) };
+  const commits = push ? withPush(facts.pr.commits, { ...push, after: head }) : facts.pr.commits;
+  return { facts: { ...facts, pr: { ...facts.pr, commits, ...(declared ? { emergencyDeclaredBy: declared } : {}) } }, record };
 }
 
 /** How long an evaluation may take before its check run is shown in progress. */

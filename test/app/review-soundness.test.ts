@@ -171,6 +171,7 @@ describe("item 4: a clean update-merge is a tree fact", () => {
       { sha: MERGE, author: "Codertocat", parents },
     ],
     reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: OLDER }],
+    repoConfig: "controls:\n  ci.passing: { mode: off }\n",
   });
 
   async function run(s: Scenario, answers: Record<string, Array<Record<string, unknown>>>) {
@@ -210,5 +211,91 @@ describe("item 4: a clean update-merge is a tree fact", () => {
     const base = { filename: "README.md", status: "modified", sha: "1111111111111111111111111111111111111111", patch: "@@ -1 +1,2 @@\n a\n+b" };
     const done = await run(scenario([OLDER, ON_BASE]), { [`${OLDER}...${ON_BASE}`]: [base], [`${OLDER}...${MERGE}`]: [base] });
     expect(done.conclusion).toBe("success");
+  });
+});
+
+describe("item 10: who pushed counts", () => {
+  it("treats the sender of a synchronize as a contributor: a reviewer who pushes under the author's identity cannot approve", async () => {
+    const scenario: Scenario = {
+      ...base,
+      commits: [{ sha: OLDER, author: "Codertocat" }, { sha: HEAD, author: "Codertocat" }],
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+    };
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, scenario, reviewer);
+    const writes = recordCheckRuns(scope);
+    const push = webhookPayload("pull_request", "synchronize");
+    Object.assign(push, { before: OLDER, after: HEAD, sender: { ...(push.sender as object), login: "octo-reviewer" } });
+    await app.receive("pull_request", push);
+    const done = writes[writes.length - 1]!;
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@octo-reviewer's approval does not count: pushed commits to this pull request");
+    // Recorded where only the app can write: our own check run on the pushed head.
+    expect(writes.map((w) => w.external_id).filter(Boolean)).toContain(`soc2-guard/1 push=octo-reviewer:${OLDER}`);
+
+  });
+
+  it("treats a Co-authored-by trailer whose email maps to an account as a contributor", async () => {
+    const scenario: Scenario = {
+      ...base,
+      commits: [{ sha: HEAD, author: "Codertocat", coAuthors: [{ email: "reviewer@example.com", login: "octo-reviewer" }] }],
+      reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }],
+    };
+    const { done } = await evaluateScenario(scenario, reviewer, "opened");
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@octo-reviewer's approval does not count: pushed commits to this pull request");
+  });
+
+  it("says so when the pusher of a commit cannot be known", async () => {
+    const scenario: Scenario = { ...base, repoConfig: "controls:\n  ci.passing: { mode: off }\n", reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }] };
+    const { done } = await evaluateScenario(scenario, reviewer, "opened");
+    expect(done.output!.summary).toContain("who pushed 1 commit is not known (ec26c3e)");
+  });
+});
+
+describe("item 11: emergencies are declared by someone else, for a commit", () => {
+  const orgConfig = "exceptions: { label: emergency-change, allowed: [Codertocat, octo-lead] }\ncontrols:\n  ci.passing: { mode: off }\n";
+  const labelled = (by: string) => {
+    const payload = webhookPayload("pull_request", "labeled");
+    Object.assign(payload, { label: { ...(payload.label as object), name: "emergency-change" }, sender: { ...(payload.sender as object), login: by } });
+    return payload;
+  };
+
+  it("refuses an emergency the PR's author declares, even when the author is allowed to declare", async () => {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, { ...base, orgConfig, labels: [{ name: "emergency-change", addedBy: "Codertocat" }] }, { permissions: { Codertocat: "admin" } });
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", labelled("Codertocat"));
+    const done = writes[writes.length - 1]!;
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@Codertocat is the author of or a contributor to this pull request");
+  });
+
+  it("covers the head at the time of the label only: a later push ends it until an allowed person labels again", async () => {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    const labelledScenario: Scenario = { ...base, orgConfig, labels: [{ name: "emergency-change", addedBy: "octo-lead" }] };
+    mockEvaluationReads(scope, labelledScenario, { permissions: { "octo-lead": "write" } });
+    const writes = recordCheckRuns(scope);
+    await app.receive("pull_request", labelled("octo-lead"));
+    expect(writes[writes.length - 1]!.conclusion).toBe("success");
+    expect(writes.map((w) => w.external_id)).toContain("soc2-guard/1 exception=octo-lead");
+
+    // A push after the label: the label is still on the PR, but the new head was never declared.
+    const NEXT = "1111111111111111111111111111111111111111";
+    const pushed: Scenario = {
+      ...labelledScenario,
+      commits: [{ sha: HEAD, author: "Codertocat", ownRecord: "soc2-guard/1 exception=octo-lead" }, { sha: NEXT, author: "Codertocat" }],
+    };
+    mockEvaluationReads(scope, pushed, { permissions: { "octo-lead": "write" } });
+    const push = webhookPayload("pull_request", "synchronize");
+    Object.assign(push, { before: HEAD, after: NEXT });
+    ((push.pull_request as { head: { sha: string } }).head).sha = NEXT;
+    await app.receive("pull_request", push);
+    const done = writes[writes.length - 1]!;
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("the label was not added while 1111111 was the head");
   });
 });

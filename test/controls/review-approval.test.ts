@@ -242,3 +242,11 @@ describe("review.approval sees both sides of a rename and deleted paths (item 5)
     expect(result.reason).toContain("code owners @bob have not approved 1 file (infra/prod.tf)");
   });
 });
+
+describe("review.approval counts pushers read back from our check-run records (item 10)", () => {
+  it("does not count a reviewer recorded as the pusher of a commit authored by someone else", () => {
+    const facts = makeFacts({ pr: { commits: [commit(1, "octocat", { pushedBy: ["alice"] })], reviews: [review("alice", "APPROVED", 1)] } });
+    expect(evaluate(facts).status).toBe("fail");
+    expect(evaluate(facts).findings[0]!.message).toMatch(/pushed commits to this pull request/);
+  });
+});

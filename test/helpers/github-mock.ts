@@ -78,6 +78,8 @@ export interface ScenarioCommit {
   author: string | null;
   committer?: string | null;
   parents?: string[];
+  /** soc2-guard's own check run's external_id on this commit. */
+  ownRecord?: string;
   /** `Co-authored-by:` trailers: the account each email maps to (null: none). */
   coAuthors?: Array<{ email: string; login: string | null }>;
 }
@@ -163,6 +165,7 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
                 parents: ((parents) => ({ totalCount: parents.length, nodes: parents.slice(0, 2).map((oid) => ({ oid })) }))(c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]),
                 author: { user: c.author ? { login: c.author } : null },
                 committer: { user: (c.committer ?? c.author) ? { login: (c.committer ?? c.author)! } : null },
+                ownRuns: { nodes: c.ownRecord ? [{ app: { slug: APP_SLUG }, checkRuns: { nodes: [{ externalId: c.ownRecord }] } }] : [] },
                 authors: {
                   totalCount: 1 + (c.coAuthors ?? []).length,
                   nodes: [{ email: `${c.author ?? "someone"}@users.noreply.github.com`, user: c.author ? { login: c.author } : null }, ...(c.coAuthors ?? []).map((a) => ({ email: a.email, user: a.login ? { login: a.login } : null }))],
