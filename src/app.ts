@@ -9,7 +9,7 @@ import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluateMergeGroup, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
-import { checkEventOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, UnexpectedPayload } from "./triggers/payloads.js";
+import { checkEventOf, labeledOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, synchronizeOf, UnexpectedPayload } from "./triggers/payloads.js";
 import { drainEvidence, recordMergedPullRequest, recordPush, resumeEvidence } from "./triggers/record-evidence.js";
 import { runAudit } from "./triggers/audit.js";
 import { isOwnChange } from "./audit/own-change.js";
@@ -117,7 +117,9 @@ export function createApp(options: AppOptions = {}) {
       handle("pull_request", async (gh, log, context) => {
         const pr = pullRequestOf(context.payload);
         const action = (context.payload as { action: string }).action;
-        await evaluatePullRequest(gh, log, services, pr, { post: true, knownHeadSha: pr.headSha, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}) });
+        const push = synchronizeOf(context.payload);
+        const labeled = labeledOf(context.payload);
+        await evaluatePullRequest(gh, log, services, pr, { post: true, knownHeadSha: pr.headSha, ...(NEW_HEAD_ACTIONS.has(action) ? { headSha: pr.headSha } : {}), ...(push ? { push } : {}), ...(labeled ? { labeled } : {}) });
       }),
     );
 

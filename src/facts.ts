@@ -31,6 +31,18 @@ export interface CommitFacts {
   committerLogin: string | null;
   message: string;
   updateMerge: UpdateMergeKind;
+  /** Why a merge is not a clean update-merge (for the summary). */
+  updateMergeReason?: string;
+  /**
+   * Who pushed this commit to the PR branch (the sender of the synchronize event, or the
+   * actor of a force push); [] when nobody is known to have pushed it (pushed before the PR
+   * was opened, or an event the app never received); absent in older snapshots.
+   */
+  pushedBy?: string[];
+  /** Accounts named by `Co-authored-by:` trailers (GitHub maps each email to an account). */
+  coAuthorLogins?: string[];
+  /** More co-authors than GitHub listed: who they are cannot be known. */
+  coAuthorsTruncated?: boolean;
 }
 
 export type CheckConclusion =
@@ -104,12 +116,24 @@ export interface PullRequestFacts {
   baseRef: string;
   baseSha: string;
   labels: LabelFacts[];
+  /**
+   * Who added the emergency label while the current head was the head, as our own check run
+   * on it records; null when nobody did (a later push ends an emergency). Absent in
+   * snapshots not built by the loader.
+   */
+  emergencyDeclaredBy?: string | null;
   /** Commits on the PR, oldest first, as the branch holds them now. */
   commits: CommitFacts[];
   /** Reviews in submission order. */
   reviews: ReviewFacts[];
-  /** Paths of files changed by the PR (always complete). */
+  /** Paths of files changed by the PR (always complete); a deleted file keeps its path here. */
   changedPaths: string[];
+  /**
+   * The old paths of renamed files: path rules and CODEOWNERS see both sides of a rename.
+   * null when the PR renames files whose old paths GitHub did not list (fail closed).
+   * Absent when nothing was renamed.
+   */
+  previousPaths?: string[] | null;
   /** Changed files with patches, when loaded (the secrets control needs them). */
   files: ChangedFile[] | null;
 }
@@ -149,6 +173,8 @@ export interface AccessFacts {
   permissions: Record<string, "admin" | "maintain" | "write" | "triage" | "read" | "none">;
   /** Team slug → member logins (only teams named by the config or CODEOWNERS). */
   teams: Record<string, string[]>;
+  /** CODEOWNERS email owner (lower case) → the account it resolves to, null when it resolves to none. */
+  emails?: Record<string, string | null>;
 }
 
 export interface CodeOwnersFacts {

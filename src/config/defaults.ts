@@ -36,7 +36,7 @@ export function safeDefaults(): Config {
       "privacy.pii": { mode: "advisory", bulkThreshold: 20, allow: [], allowDomains: [], ignorePaths: [] },
       "change.ticket": { mode: "advisory", patterns: ["[A-Z][A-Z0-9]+-\\d+", "#\\d+", "https?://\\S+/(?:browse|issues?|tickets?)/\\S+"] },
     },
-    exceptions: { label: "emergency-change", allowed: [], reviewWithinHours: 48 },
+    exceptions: { label: "emergency-change", allowed: [], reviewWithinHours: 48, allowSelfDeclared: false },
     protectedBranches: [],
     audit: defaultAuditConfig(),
   };

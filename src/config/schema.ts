@@ -119,6 +119,7 @@ const configBody = {
       label: { type: "string", minLength: 1 },
       allowed: stringList,
       reviewWithinHours: { type: "integer", minimum: 1, maximum: 720 },
+      allowSelfDeclared: { type: "boolean" },
     },
   },
   protectedBranches: stringList,

@@ -90,6 +90,8 @@ export interface ExceptionsConfig {
   /** Logins, or `team:slug`. Empty → nobody can declare an emergency. */
   allowed: string[];
   reviewWithinHours: number;
+  /** Let the PR's author or a contributor declare its emergency (recorded as self-declared). Default false. */
+  allowSelfDeclared: boolean;
 }
 
 export interface ArchiveConfig {

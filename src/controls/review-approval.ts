@@ -1,11 +1,11 @@
 // review.approval — CC8.1, CC6.1: enough independent, fresh approvals from people
 // who may approve, including the path rules and CODEOWNERS.
 
-import { minimatch } from "minimatch";
+import { Minimatch } from "minimatch";
 import type { Actor, CommitFacts, Facts, ReviewFacts } from "../facts.js";
 import type { ReviewApprovalConfig } from "../config/types.js";
 import type { Control, ControlResult, Finding } from "./types.js";
-import { ownersOf, parseCodeOwners } from "./codeowners.js";
+import { ownerName, parseCodeOwners, type CodeOwner } from "./codeowners.js";
 import { isBotLogin, isServiceCommitter } from "./identities.js";
 import { shortSha } from "./format.js";
 
@@ -32,19 +32,28 @@ export function latestDecisiveReviews(reviews: ReviewFacts[]): ReviewFacts[] {
   return [...latest.values()];
 }
 
-/** People who pushed commits: authors and committers, except GitHub's own committer and bots; clean update-merges make nobody a contributor. */
+/**
+ * People who contributed commits: authors, committers, co-authors (`Co-authored-by:`
+ * trailers GitHub maps to an account) and whoever pushed them — except GitHub's own
+ * committer and bots. A clean update-merge makes nobody a contributor.
+ */
 export function contributorsOf(commits: CommitFacts[]): Set<string> {
   const people = new Set<string>();
   for (const commit of commits) {
     if (commit.updateMerge === "clean-update-merge") continue;
-    for (const login of [commit.authorLogin, commit.committerLogin]) {
+    for (const login of [commit.authorLogin, commit.committerLogin, ...(commit.pushedBy ?? []), ...(commit.coAuthorLogins ?? [])]) {
       if (login && !isServiceCommitter(login)) people.add(login.toLowerCase());
     }
   }
   return people;
 }
 
-/** Whether an approval given on `commitId` still covers the branch as it is now. */
+/**
+ * Whether an approval given on `commitId` still covers `headSha`, by the commit graph:
+ * the approved commit must be reached from the head through first parents, and every
+ * commit on that path must be a clean update-merge. The order of the list GitHub returns
+ * is never used: it follows author dates, which the author sets.
+ */
 export function approvalFreshness(
   commitId: string,
   headSha: string,
@@ -52,15 +61,62 @@ export function approvalFreshness(
   allowUpdateMerges: boolean,
 ): { fresh: boolean; reason?: string } {
   if (commitId === headSha) return { fresh: true };
-  const index = commits.findIndex((c) => c.sha === commitId);
-  if (index < 0) return { fresh: false, reason: `approved ${shortSha(commitId)}, which is no longer on the branch (force-pushed away)` };
-  const later = commits.slice(index + 1);
-  const changing = later.filter((c) => !(allowUpdateMerges && c.updateMerge === "clean-update-merge"));
-  if (changing.length === 0) return { fresh: true };
+  const bySha = new Map(commits.map((c) => [c.sha, c]));
+  const keeps = (c: CommitFacts) => allowUpdateMerges && c.updateMerge === "clean-update-merge";
+  const path: CommitFacts[] = [];
+  const seen = new Set<string>();
+  let reached = false;
+  // The PR side of an update-merge is its first parent (the base side is checked by the classifier).
+  for (let current: string | undefined = headSha; current !== undefined && !seen.has(current); ) {
+    if (current === commitId) {
+      reached = true;
+      break;
+    }
+    seen.add(current);
+    const commit = bySha.get(current);
+    if (!commit) break;
+    path.push(commit);
+    current = commit.parents[0];
+  }
+  if (reached && path.every(keeps)) return { fresh: true };
+  if (!bySha.has(headSha)) return { fresh: false, reason: `approved ${shortSha(commitId)}, but the head ${shortSha(headSha)} is not among the commits GitHub listed` };
+  const since = reached ? path : commitsSince(commitId, headSha, bySha);
+  if (since === null) return { fresh: false, reason: `approved ${shortSha(commitId)}, which is no longer on the branch (force-pushed away)` };
+  const changing = since.filter((c) => !keeps(c));
   return {
     fresh: false,
-    reason: `approved ${shortSha(commitId)}; ${changing.length} commit${changing.length === 1 ? "" : "s"} pushed since (${changing.map((c) => shortSha(c.sha)).join(", ")})`,
+    reason:
+      changing.length === 0
+        ? `approved ${shortSha(commitId)}, which the head reaches only through another merge`
+        : `approved ${shortSha(commitId)}; ${changing.length} commit${changing.length === 1 ? "" : "s"} pushed since (${changing.map((c) => shortSha(c.sha)).join(", ")})` + mergeNote(changing),
   };
+}
+
+/** Why the first merge among `commits` did not keep approvals, when one is there. */
+function mergeNote(commits: CommitFacts[]): string {
+  const merge = commits.find((c) => c.updateMerge === "other-merge" && c.updateMergeReason);
+  return merge ? `; ${shortSha(merge.sha)} is not a clean update-merge: ${merge.updateMergeReason}` : "";
+}
+
+/** Commits the head has that `ancestor` has not, or null when `ancestor` is not an ancestor of the head. */
+function commitsSince(ancestor: string, headSha: string, bySha: Map<string, CommitFacts>): CommitFacts[] | null {
+  const fromHead = ancestry(headSha, bySha);
+  if (!fromHead.has(ancestor)) return null;
+  const before = ancestry(ancestor, bySha);
+  return [...fromHead].filter((sha) => !before.has(sha)).flatMap((sha) => bySha.get(sha) ?? []);
+}
+
+/** `sha` and every ancestor of it among the PR's commits. */
+export function ancestry(sha: string, bySha: Map<string, CommitFacts>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [sha];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    for (const parent of bySha.get(current)?.parents ?? []) if (!seen.has(parent)) stack.push(parent);
+  }
+  return seen;
 }
 
 export function assessApprovals(facts: Facts, config: ReviewApprovalConfig): ApprovalAssessment[] {
@@ -102,13 +158,35 @@ interface Requirement {
   fix: string;
 }
 
-function isMember(login: string, who: string, teams: Facts["access"]["teams"]): boolean {
+/** Whether `login` is a config entry: a login, or `team:slug` of this organization. */
+function isConfigMember(login: string, who: string, teams: Facts["access"]["teams"]): boolean {
   const lower = login.toLowerCase();
-  if (who.includes("/") || who.startsWith("team:")) {
-    const slug = who.replace(/^team:/, "").split("/").pop() ?? who;
-    return (teams[slug] ?? []).some((m) => m.toLowerCase() === lower);
-  }
+  if (who.startsWith("team:")) return (teams[who.slice(5)] ?? []).some((m) => m.toLowerCase() === lower);
   return who.toLowerCase() === lower;
+}
+
+/** Whether `login` is a CODEOWNERS owner; a team of another organization is nobody here. */
+function isCodeOwner(login: string, owner: CodeOwner, facts: Facts): boolean {
+  const lower = login.toLowerCase();
+  if (owner.kind === "user") return owner.login.toLowerCase() === lower;
+  if (owner.kind === "team") return owner.org.toLowerCase() === facts.pr.owner.toLowerCase() && (facts.access.teams[owner.slug] ?? []).some((m) => m.toLowerCase() === lower);
+  return facts.access.emails?.[owner.email.toLowerCase()]?.toLowerCase() === lower;
+}
+
+/** Why an owner can approve for nobody, or null when it names an account or a team of this org. */
+function unresolvedOwner(owner: CodeOwner, facts: Facts): string | null {
+  if (owner.kind === "team" && owner.org.toLowerCase() !== facts.pr.owner.toLowerCase()) return `@${owner.org}/${owner.slug} is not a team of ${facts.pr.owner}`;
+  if (owner.kind === "email" && !facts.access.emails?.[owner.email.toLowerCase()]) return `${owner.email} could not be resolved to a GitHub account`;
+  return null;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Every path a rule must see: changed and deleted paths, and both sides of a rename. */
+export function rulePaths(pr: Facts["pr"]): string[] {
+  return [...new Set([...pr.changedPaths, ...(pr.previousPaths ?? [])])];
 }
 
 export const reviewApproval: Control = {
@@ -123,19 +201,33 @@ export const reviewApproval: Control = {
     const assessments = assessApprovals(facts, settings);
     const counted = assessments.filter((a) => a.counted);
     const approvers = counted.map((a) => a.login);
-    const paths = facts.pr.changedPaths;
+    const paths = rulePaths(facts.pr);
     const requirements: Requirement[] = [];
+    const notes: Finding[] = [];
+
+    const truncated = facts.pr.commits.find((c) => c.coAuthorsTruncated);
+    if (truncated && !settings.allowContributors) {
+      requirements.push({ label: `commit ${shortSha(truncated.sha)} names more co-authors than GitHub lists, so who contributed cannot be known`, satisfied: false, fix: "rewrite the commit with fewer Co-authored-by trailers" });
+    }
+    if (facts.pr.previousPaths === null && (settings.paths.length > 0 || settings.requireCodeOwners)) {
+      requirements.push({
+        label: "the pull request renames files whose old paths GitHub did not list, so path rules and CODEOWNERS cannot see them",
+        satisfied: false,
+        fix: "split the pull request so that GitHub lists every renamed file",
+      });
+    }
 
     let required = settings.approvals;
     for (const rule of settings.paths) {
-      const matching = paths.filter((p) => minimatch(p, rule.pattern, { dot: true }));
+      const matcher = new Minimatch(rule.pattern, { dot: true });
+      const matching = paths.filter((p) => matcher.match(p));
       if (matching.length === 0) continue;
       if (rule.approvals !== undefined && rule.approvals > required) required = rule.approvals;
       const who = [...rule.teams.map((t) => `team:${t}`), ...rule.users];
       if (who.length > 0) {
-        const satisfied = approvers.some((login) => who.some((w) => isMember(login, w, facts.access.teams)));
+        const satisfied = approvers.some((login) => who.some((w) => isConfigMember(login, w, facts.access.teams)));
         requirements.push({
-          label: `${rule.pattern} (${matching.length} file${matching.length === 1 ? "" : "s"}) needs an approval from ${who.join(" or ")}`,
+          label: `${rule.pattern} (${plural(matching.length, "file")}) needs an approval from ${who.join(" or ")}`,
           satisfied,
           fix: `ask ${who.join(" or ")} to approve`,
         });
@@ -143,28 +235,30 @@ export const reviewApproval: Control = {
     }
 
     if (settings.requireCodeOwners) {
-      const rules = parseCodeOwners(facts.codeOwners.text ?? "");
-      const unowned: string[] = [];
-      const missing = new Map<string, string[]>();
+      const codeOwners = parseCodeOwners(facts.codeOwners.text ?? "");
+      for (const bad of codeOwners.invalid) notes.push({ message: `CODEOWNERS line ${bad.line} is ignored, as GitHub ignores it: ${bad.problem}`, ...(facts.codeOwners.path ? { path: facts.codeOwners.path, line: bad.line } : {}) });
+      const missing = new Map<string, { owners: CodeOwner[]; files: string[] }>();
       for (const path of paths) {
-        const owners = ownersOf(rules, path);
-        if (owners.length === 0) {
-          unowned.push(path);
-          continue;
-        }
-        if (!approvers.some((login) => owners.some((o) => isMember(login, o, facts.access.teams)))) {
-          const key = owners.join(" or ");
-          missing.set(key, [...(missing.get(key) ?? []), path]);
-        }
+        const rule = codeOwners.ruleFor(path);
+        if (!rule || rule.parsed.length === 0) continue;
+        if (approvers.some((login) => rule.parsed.some((o) => isCodeOwner(login, o, facts)))) continue;
+        const key = rule.owners.join(" or ");
+        const entry = missing.get(key) ?? { owners: rule.parsed, files: [] };
+        entry.files.push(path);
+        missing.set(key, entry);
       }
       if (facts.codeOwners.text === null) {
         requirements.push({ label: "CODEOWNERS is required but the base branch has no CODEOWNERS file", satisfied: false, fix: "add a CODEOWNERS file on the base branch, or set requireCodeOwners: false" });
       }
-      for (const [owners, files] of missing) {
+      for (const { owners, files } of missing.values()) {
+        const names = owners.map((o) => (o.kind === "email" ? o.email : `@${ownerName(o)}`)).join(" or ");
+        const unresolved = owners.map((o) => unresolvedOwner(o, facts)).filter((u): u is string => u !== null);
         requirements.push({
-          label: `code owners ${owners.split(" or ").map((o) => `@${o}`).join(" or ")} have not approved ${files.length} file${files.length === 1 ? "" : "s"} (${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""})`,
+          label:
+            `code owners ${names} have not approved ${plural(files.length, "file")} (${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""})` +
+            (unresolved.length > 0 ? `; ${unresolved.join("; ")}` : ""),
           satisfied: false,
-          fix: `ask ${owners.split(" or ").map((o) => `@${o}`).join(" or ")} to approve`,
+          fix: unresolved.length === owners.length ? `make CODEOWNERS on the base branch name an account or a team of ${facts.pr.owner} for these files` : `ask ${names} to approve`,
         });
       }
     }
@@ -172,6 +266,15 @@ export const reviewApproval: Control = {
     const findings: Finding[] = assessments
       .filter((a) => !a.counted)
       .map((a) => ({ message: `@${a.login}'s approval does not count: ${a.discountedBecause}` }));
+    findings.push(...notes);
+    const unknownPusher = facts.pr.commits.filter((c) => c.pushedBy !== undefined && c.pushedBy.length === 0 && c.updateMerge !== "clean-update-merge");
+    const pusherNote =
+      unknownPusher.length > 0 ? `; who pushed ${plural(unknownPusher.length, "commit")} is not known (${unknownPusher.slice(0, 3).map((c) => shortSha(c.sha)).join(", ")}${unknownPusher.length > 3 ? ", …" : ""})` : "";
+    if (unknownPusher.length > 0) {
+      findings.push({
+        message: `who pushed ${plural(unknownPusher.length, "commit")} is not known (${unknownPusher.slice(0, 3).map((c) => shortSha(c.sha)).join(", ")}${unknownPusher.length > 3 ? ", …" : ""}): GitHub names the pusher only in the push events of an open pull request; their authors and committers count as contributors`,
+      });
+    }
     const unmet = requirements.filter((r) => !r.satisfied);
     for (const r of unmet) findings.push({ message: r.label });
 
@@ -185,7 +288,7 @@ export const reviewApproval: Control = {
       return {
         ...base,
         status: "pass",
-        reason: `${counted.length} independent approval${counted.length === 1 ? "" : "s"} on the head commit (${approvers.map((l) => `@${l}`).join(", ") || "none required"}; ${required} required)`,
+        reason: `${counted.length} independent approval${counted.length === 1 ? "" : "s"} on the head commit (${approvers.map((l) => `@${l}`).join(", ") || "none required"}; ${required} required)${pusherNote}`,
         fix: "",
         findings,
         details,

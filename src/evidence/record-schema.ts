@@ -110,7 +110,7 @@ export const recordSchema = {
           type: "object",
           additionalProperties: false,
           required: ["type", "label", "declaredBy", "declaredAt", "reason", "reviewDueAt", "reviewIssueUrl"],
-          properties: { type: { const: "emergency-change" }, label: str, declaredBy: nstr, declaredAt: nstr, reason: str, reviewDueAt: nstr, reviewIssueUrl: nstr },
+          properties: { type: { const: "emergency-change" }, label: str, declaredBy: nstr, declaredAt: nstr, reason: str, reviewDueAt: nstr, reviewIssueUrl: nstr, selfDeclared: bool },
         },
       ],
     },

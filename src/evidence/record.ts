@@ -31,6 +31,8 @@ export interface RecordException {
   reason: string;
   reviewDueAt: string | null;
   reviewIssueUrl: string | null;
+  /** Declared by the author or a contributor, under `exceptions.allowSelfDeclared`. */
+  selfDeclared?: boolean;
 }
 
 export interface SecretEvidence {
@@ -212,6 +214,7 @@ export function buildPullRequestRecord(input: {
           declaredAt: input.exception.declaredAt,
           reason: input.exception.authorised ? input.exception.reason : `not authorised: ${input.exception.reason}`,
           reviewDueAt: input.exceptionApplied ? input.exception.reviewDueAt : null,
+          ...(input.exception.selfDeclared ? { selfDeclared: true } : {}),
           reviewIssueUrl: input.reviewIssueUrl ?? null,
         }
       : null,

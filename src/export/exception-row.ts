@@ -79,7 +79,7 @@ export function exceptionRows(record: SealedRecord, pushCommittedAt?: string): E
   } else if (kind === "emergency-change") {
     const e = record.exception!;
     const notReviewers = [record.pullRequest?.author, e.declaredBy].filter((l): l is string => typeof l === "string" && l.length > 0);
-    rows.push({ ...base, type: "emergency-change", who: e.declaredBy ?? "", reason: e.reason, reviewIssueUrl: e.reviewIssueUrl, reviewDueAt: e.reviewDueAt, reviewStatus: "unknown", ...noReview, notReviewers });
+    rows.push({ ...base, type: "emergency-change", who: e.declaredBy ?? "", reason: e.selfDeclared ? `self-declared (exceptions.allowSelfDeclared): ${e.reason}` : e.reason, reviewIssueUrl: e.reviewIssueUrl, reviewDueAt: e.reviewDueAt, reviewStatus: "unknown", ...noReview, notReviewers });
   } else if (kind === "unapproved-merge") {
     const review = record.controls.find((c) => c.id === "review.approval");
     rows.push({

@@ -40,13 +40,16 @@ export async function loadTeams(gh: GitHubClient, org: string, slugs: string[]):
   return Object.fromEntries(entries);
 }
 
-/** Teams whose membership decides something: path rules, emergency declarers, CODEOWNERS. */
-export function teamsNeeded(config: Config, codeOwnersText: string | null): string[] {
+/** Teams whose membership decides something: path rules, emergency declarers, CODEOWNERS teams of this org. */
+export function teamsNeeded(config: Config, codeOwnersText: string | null, org: string): string[] {
   const teams = new Set<string>();
   for (const rule of config.controls["review.approval"].paths) rule.teams.forEach((t) => teams.add(t));
   for (const entry of config.exceptions.allowed) if (entry.startsWith("team:")) teams.add(entry.slice(5));
   if (config.controls["review.approval"].requireCodeOwners && codeOwnersText) {
-    for (const rule of parseCodeOwners(codeOwnersText)) for (const owner of rule.owners) if (owner.includes("/")) teams.add(owner.split("/")[1]!);
+    for (const rule of parseCodeOwners(codeOwnersText).rules) {
+      // A team of another organization is nobody here: never look up this org's namesake.
+      for (const owner of rule.parsed) if (owner.kind === "team" && owner.org.toLowerCase() === org.toLowerCase()) teams.add(owner.slug);
+    }
   }
   return [...teams];
 }

@@ -12,6 +12,8 @@ export interface CheckTarget {
   owner: string;
   repo: string;
   headSha: string;
+  /** Our record on this commit (src/github/own-check-record.ts); written when given, else the head SHA on creation. */
+  externalId?: string;
 }
 
 export async function createInProgressCheckRun(gh: GitHubClient, target: CheckTarget, title: string, now: Date): Promise<number> {
@@ -22,7 +24,7 @@ export async function createInProgressCheckRun(gh: GitHubClient, target: CheckTa
     head_sha: target.headSha,
     status: "in_progress",
     started_at: now.toISOString(),
-    external_id: target.headSha,
+    external_id: target.externalId ?? target.headSha,
     output: { title, summary: "soc2-guard is gathering the facts for this commit." },
   });
   return Number(data.id);
@@ -63,7 +65,7 @@ export async function writeVerdict(gh: GitHubClient, target: CheckTarget, checkR
       repo: target.repo,
       name: OWN_CHECK_NAME,
       head_sha: target.headSha,
-      external_id: target.headSha,
+      external_id: target.externalId ?? target.headSha,
       ...completion,
       output: outputFor(batches[0]),
     });
@@ -74,6 +76,7 @@ export async function writeVerdict(gh: GitHubClient, target: CheckTarget, checkR
       repo: target.repo,
       check_run_id: id,
       ...completion,
+      ...(target.externalId ? { external_id: target.externalId } : {}),
       output: outputFor(batches[0]),
     });
   }

@@ -19,9 +19,12 @@ import { type UpdateMergeCache } from "./update-merge.js";
 import { accountType, codeOwnersBlob, decodeBlob, decodeChecks, decodeLabels, decodeReviews, mergeMethodOf, type FactsQueryResult, type OwnCheckRun } from "./pull-request-answer.js";
 import { allChangedPaths, allChecksOn, allCommits, allReviews, IncompleteAnswerError } from "./pull-request-pages.js";
 import { loadPermissions, loadTeams, teamsNeeded } from "./access-loader.js";
+import { emailOwnersOf, resolveEmailOwners } from "./email-owners.js";
+import { loadRenames, previousPathsOf } from "./renamed-paths.js";
 import { loadBranchRules } from "./branch-rules-loader.js";
 import { loadChangedFiles } from "./changed-files-loader.js";
-import { commitFacts } from "./commits-loader.js";
+import { commitFacts, ownRecordsOf, type Push } from "./commits-loader.js";
+import type { OwnCheckRecord } from "./own-check-record.js";
 import { loadSecurity, UNKNOWN_SECURITY } from "./security-loader.js";
 import { blobText } from "./blob-text.js";
 import { sharedHeadOf, type SharedHead } from "./pulls-for-commit.js";
@@ -43,6 +46,8 @@ export interface LoadedPullRequest {
   defaultBranch: string;
   /** Our check run on the head commit, when one exists (updated, never duplicated). */
   ownCheckRun: OwnCheckRun | null;
+  /** What our check run on the head records (who pushed it, who declared an emergency on it). */
+  ownRecord: OwnCheckRecord | null;
   /** How a merged PR was merged: a two-parent merge commit, or squash/rebase (one parent). */
   mergeMethod: "merge" | "squash-or-rebase" | "unknown";
   /** Every open PR whose head is this PR's head (this one included): they share its check run. */
@@ -102,6 +107,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
   if (!orgLayer.readable) incomplete.push({ fact: "orgConfig", reason: `the org config in ${ref.owner}/${ORG_CONFIG_REPOSITORY} could not be read` });
   const config = resolved.config;
 
+  const ownRecord = ownRecordsOf(commitPages.commits, options.appSlug).get(gpr.headRefOid) ?? null;
   const reviews = decodeReviews(reviewNodes);
   const labels = decodeLabels(gpr);
   const { checks, ownCheckRun } = decodeChecks(headChecks.suites, headChecks.contexts, options.appSlug);
@@ -111,15 +117,19 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
   const people = new Set<string>();
   for (const review of latestDecisiveReviews(reviews)) if (review.state === "APPROVED") people.add(review.author.login);
   for (const label of labels) if (label.addedBy) people.add(label.addedBy);
-  const teams = teamsNeeded(config, codeOwners.text);
+  const teams = teamsNeeded(config, codeOwners.text, ref.owner);
+  const emails = config.controls["review.approval"].requireCodeOwners ? emailOwnersOf(codeOwners.text, pathPages.paths) : [];
+  const wantPatches = options.withPatches && config.controls["secrets.diff"].mode !== "off";
 
-  const [permissions, teamMembers, branchRules, files, commits, security] = await Promise.all([
+  const [permissions, teamMembers, branchRules, files, commits, security, emailLogins, renames] = await Promise.all([
     loadPermissions(gh, ref, [...people]),
     loadTeams(gh, ref.owner, teams),
     loadBranchRules(gh, ref, gpr.baseRefName, gpr.baseRef?.branchProtectionRule ?? null, data.forbiddenPaths),
-    options.withPatches && config.controls["secrets.diff"].mode !== "off" ? loadChangedFiles(gh, ref) : Promise.resolve(null),
-    commitFacts(gh, ref, commitPages.commits, gpr.baseRefName, options.updateMergeCache),
+    wantPatches ? loadChangedFiles(gh, ref) : Promise.resolve(null),
+    commitFacts(gh, ref, commitPages.commits, { branch: gpr.baseRefName, sha: gpr.baseRefOid }, options.updateMergeCache, { appSlug: options.appSlug, forcePushes: forcePushesOf(gpr) }),
     config.controls["secrets.repository"].mode !== "off" ? loadSecurity(gh, ref) : Promise.resolve(UNKNOWN_SECURITY),
+    resolveEmailOwners(gh, emails),
+    pathPages.renamed.length > 0 && !wantPatches ? loadRenames(gh, ref) : Promise.resolve(null),
   ]);
   if (files && files.length < pathPages.paths.length) {
     incomplete.push({ fact: "files", reason: `GitHub lists the diff of only ${files.length} of this pull request's ${pathPages.paths.length} changed files (its limit is 3,000)` });
@@ -149,19 +159,26 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
       labels,
       commits,
       reviews,
+      emergencyDeclaredBy: ownRecord?.exception?.by ?? null,
       changedPaths: pathPages.paths,
+      ...(pathPages.renamed.length > 0 ? { previousPaths: previousPathsOf(pathPages.renamed, renames ?? files ?? []) } : {}),
       files,
     },
     checks,
     branchRules,
     codeOwners,
-    access: { permissions, teams: teamMembers },
+    access: { permissions, teams: teamMembers, emails: emailLogins },
     security,
     ownApp: { slug: options.appSlug, id: ownAppId },
     incomplete,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
   };
-  return { facts, resolved, defaultBranch, ownCheckRun, mergeMethod: mergeMethodOf(gpr), sharedHead: sharedHeadOf(gpr, repository.nameWithOwner) };
+  return { facts, resolved, defaultBranch, ownCheckRun, ownRecord, mergeMethod: mergeMethodOf(gpr), sharedHead: sharedHeadOf(gpr, repository.nameWithOwner) };
+}
+
+/** Force pushes the timeline shows: the actor pushed what the new head has and the old had not. */
+function forcePushesOf(gpr: NonNullable<NonNullable<FactsQueryResult["repository"]>["pullRequest"]>): Push[] {
+  return (gpr.forcePushes?.nodes ?? []).flatMap((e) => (e.actor?.login && e.afterCommit?.oid ? [{ pusher: e.actor.login, before: e.beforeCommit?.oid ?? null, after: e.afterCommit.oid }] : []));
 }
 
 /** GraphQL may answer with data and FORBIDDEN errors for fields the app cannot read; keep the data, note the paths. */

@@ -19,9 +19,13 @@ export interface BlobFile {
 export interface GqlCommit {
   oid: string;
   message: string;
-  parents: { nodes: Array<{ oid: string }> };
+  parents: { totalCount?: number; nodes: Array<{ oid: string }> };
   author: { user: { login: string } | null } | null;
   committer: { user: { login: string } | null } | null;
+  /** The git author first, then each `Co-authored-by:` trailer, with the account its email maps to. */
+  authors?: { totalCount: number; nodes: Array<{ email: string | null; user: { login: string } | null }> };
+  /** Check suites holding a run named soc2-guard, with those runs' external ids. */
+  ownRuns?: { nodes: Array<{ app: { slug: string } | null; checkRuns: { nodes: Array<{ externalId: string | null }> } }> } | null;
 }
 
 export interface GqlReview {
@@ -86,9 +90,11 @@ export interface GqlPullRequest {
   headRepository: { nameWithOwner: string } | null;
   labels: { nodes: Array<{ name: string }> };
   timelineItems: { nodes: Array<{ createdAt?: string; actor?: { login: string } | null; label?: { name: string } }> };
+  /** Force pushes to the head branch: who rewrote it, from which head to which. */
+  forcePushes?: { nodes: Array<{ actor?: { login: string } | null; beforeCommit?: { oid: string } | null; afterCommit?: { oid: string } | null }> };
   commits: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ commit: GqlCommit }> };
   reviews: { totalCount: number; pageInfo?: PageInfo; nodes: GqlReview[] };
-  files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string }> };
+  files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string; changeType?: string }> };
   head: { nodes: Array<{ commit: GqlCommitChecks }> };
   headRef?: { associatedPullRequests: GqlAssociatedPulls } | null;
   sharedHead?: { nodes: Array<{ commit: { associatedPullRequests: GqlAssociatedPulls } | null }> };

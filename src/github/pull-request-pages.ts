@@ -45,9 +45,11 @@ export async function allCommits(gh: GitHubClient, variables: PrVariables, gpr: 
   return { commits, incomplete };
 }
 
-export async function allChangedPaths(gh: GitHubClient, variables: PrVariables, gpr: GqlPullRequest): Promise<{ paths: string[]; incomplete: IncompleteFact | null }> {
+export async function allChangedPaths(gh: GitHubClient, variables: PrVariables, gpr: GqlPullRequest): Promise<{ paths: string[]; renamed: string[]; incomplete: IncompleteFact | null }> {
   const nodes = await restOfConnection(gh, MORE_FILES, variables, "files", gpr.files);
   const paths = nodes.map((n: { path: string }) => n.path);
+  // GraphQL names a renamed file by its new path only; its old path comes from the REST list.
+  const renamed = nodes.filter((n: { changeType?: string }) => n.changeType === "RENAMED").map((n: { path: string }) => n.path);
   const incomplete =
     paths.length < gpr.files.totalCount
       ? {
@@ -55,7 +57,7 @@ export async function allChangedPaths(gh: GitHubClient, variables: PrVariables, 
           reason: `GitHub lists only ${paths.length} of this pull request's ${gpr.files.totalCount} changed files (its limit is ${GITHUB_MAX_PR_FILES}), so path rules and code owners cannot be checked: split the change into smaller pull requests`,
         }
       : null;
-  return { paths, incomplete };
+  return { paths, renamed, incomplete };
 }
 
 export async function allReviews(gh: GitHubClient, variables: PrVariables, gpr: GqlPullRequest): Promise<GqlReview[]> {

@@ -57,9 +57,14 @@ const COMMIT_FIELDS = /* GraphQL */ `
   fragment CommitFields on Commit {
     oid
     message
-    parents(first: 2) { nodes { oid } }
+    parents(first: 2) { totalCount nodes { oid } }
     author { user { login } }
     committer { user { login } }
+    authors(first: 10) { totalCount nodes { email user { login } } }
+    # Our own check run's record on this commit: who pushed it (src/github/own-check-record.ts).
+    ownRuns: checkSuites(first: 3, filterBy: { checkName: "soc2-guard" }) {
+      nodes { app { slug } checkRuns(first: 3, filterBy: { checkName: "soc2-guard" }) { nodes { externalId } } }
+    }
   }
 `;
 
@@ -119,6 +124,9 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         isCrossRepository
         headRepository { nameWithOwner }
         labels(first: 50) { nodes { name } }
+        forcePushes: timelineItems(last: 100, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
+          nodes { ... on HeadRefForcePushedEvent { actor { login } beforeCommit { oid } afterCommit { oid } } }
+        }
         timelineItems(last: 50, itemTypes: [LABELED_EVENT]) {
           nodes { ... on LabeledEvent { createdAt actor { login } label { name } } }
         }
@@ -135,7 +143,7 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         files(first: 100) {
           totalCount
           pageInfo { hasNextPage endCursor }
-          nodes { path }
+          nodes { path changeType }
         }
         head: commits(last: 1) {
           nodes { commit { ...ChecksFields } }
@@ -191,7 +199,7 @@ export const MORE_FILES = /* GraphQL */ `
       pullRequest(number: $number) {
         files(first: 100, after: $after) {
           pageInfo { hasNextPage endCursor }
-          nodes { path }
+          nodes { path changeType }
         }
       }
     }
@@ -249,4 +257,11 @@ export function blobSizesQuery(count: number): string {
   const vars = Array.from({ length: count }, (_, i) => `$b${i}: GitObjectID!`).join(", ");
   const fields = Array.from({ length: count }, (_, i) => `    b${i}: object(oid: $b${i}) { ... on Blob { oid byteSize isBinary } }`).join("\n");
   return `query BlobSizes($owner: String!, $repo: String!, ${vars}) {\n  repository(owner: $owner, name: $repo) {\n${fields}\n  }\n}`;
+}
+
+/** CODEOWNERS email owners → accounts: one user search per email, aliased into one request. */
+export function emailOwnersQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$q${i}: String!`).join(", ");
+  const searches = Array.from({ length: count }, (_, i) => `e${i}: search(type: USER, query: $q${i}, first: 2) { userCount nodes { ... on User { login } } }`).join("\n    ");
+  return `query EmailOwners(${variables}) {\n    ${searches}\n  }`;
 }

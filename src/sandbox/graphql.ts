@@ -246,6 +246,9 @@ export class SandboxGraphql {
       author: identity(c.author),
       committer: identity(c.committer),
       parents: (a: Page) => connection(c.parents, a, (p) => ({ __typename: "Commit", oid: p })),
+      // The git author, then each Co-authored-by trailer (the sandbox maps no trailer email to an account).
+      authors: (a: Page) =>
+        connection([identity(c.author), ...[...c.message.matchAll(/^Co-authored-by:[^<\n]*<([^>\n]+)>/gim)].map((m) => ({ name: "", email: m[1]!, date: c.author.date, user: null }))], a, (x) => ({ __typename: "GitActor", ...x })),
       history: (a: Page & { since?: string; until?: string }) => {
         const list = [...repo.git.ancestors(c.sha)]
           .map((sha) => repo.git.commit(sha)!)
@@ -370,7 +373,9 @@ export class SandboxGraphql {
         const before = repo.git.files(base);
         const after = repo.git.files(head);
         const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort();
-        return connection(paths, a, (path) => ({ __typename: "PullRequestChangedFile", path }));
+        // The sandbox detects no renames: a moved file is a deletion and an addition.
+        const changeType = (path: string) => (!before.has(path) ? "ADDED" : !after.has(path) ? "DELETED" : "MODIFIED");
+        return connection(paths, a, (path) => ({ __typename: "PullRequestChangedFile", path, changeType: changeType(path) }));
       },
       baseRef: () => this.ref(repo, pr.baseRef),
       headRef: () => (pr.state === "open" ? this.ref(repo, pr.headRef) : null),

@@ -20,6 +20,8 @@ import { catalogue } from "../controls/index.js";
 import { combineVerdicts, type PullVerdict } from "../verdict/combine.js";
 import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
+import { encodeOwnCheckRecord, type OwnCheckRecord } from "../github/own-check-record.js";
+import { withPush } from "../github/commits-loader.js";
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;
@@ -44,6 +46,10 @@ export interface EvaluateOptions {
   knownHeadSha?: string;
   /** Post the check run (false for `soc2-guard check`). */
   post: boolean;
+  /** The push a `synchronize` announced: recorded on the new head's check run (who pushed counts). */
+  push?: { pusher: string; before: string; after: string };
+  /** The label a `labeled` event added, by whom, while which commit was the head. */
+  labeled?: { label: string; by: string; headSha: string };
 }
 
 export async function evaluatePullRequest(
@@ -59,13 +65,21 @@ export async function evaluatePullRequest(
 
 const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
 
-async function loadAndEvaluate(gh: GitHubClient, services: AppServices, ref: PullRequestRef, evaluationId: string): Promise<{ loaded: LoadedPullRequest; verdict: Verdict }> {
-  const loaded = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+async function loadAndEvaluate(
+  gh: GitHubClient,
+  services: AppServices,
+  ref: PullRequestRef,
+  evaluationId: string,
+  event: Pick<EvaluateOptions, "push" | "labeled"> = {},
+): Promise<{ loaded: LoadedPullRequest; verdict: Verdict; record: OwnCheckRecord | null }> {
+  const read = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
+  const { facts, record } = withEventRecord(read, event);
+  const loaded = { ...read, facts };
   const env = { fingerprintKey: services.fingerprintKey, now: services.now().toISOString() };
   // The built-in controls run off the main thread when the input is large; a custom set (tests) runs here.
   const verdict =
     services.controls === catalogue ? await evaluateOffMainThread(loaded.facts, loaded.resolved, env, evaluationId) : evaluate(loaded.facts, loaded.resolved, env, evaluationId, services.controls);
-  return { loaded, verdict };
+  return { loaded, verdict, record };
 }
 
 async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices, ref: PullRequestRef, options: EvaluateOptions): Promise<EvaluationOutcome | null> {
@@ -81,7 +95,8 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     checkRunId = (await services.knownCheckRuns.get(knownKey(ref, announced))) ?? null;
     if (checkRunId === null) {
       const create = () => {
-        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
+        const pushRecord = options.push?.after === announced ? { externalId: encodeOwnCheckRecord({ push: { pusher: options.push.pusher, before: options.push.before } }) } : {};
+        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced, ...pushRecord }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
           await services.knownCheckRuns.set(knownKey(ref, announced), id);
           return id;
         });
@@ -98,9 +113,9 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     if (inProgress) checkRunId = await inProgress;
   };
 
-  let own: { loaded: LoadedPullRequest; verdict: Verdict };
+  let own: { loaded: LoadedPullRequest; verdict: Verdict; record: OwnCheckRecord | null };
   try {
-    own = await loadAndEvaluate(gh, services, ref, evaluationId);
+    own = await loadAndEvaluate(gh, services, ref, evaluationId, options);
   } catch (error) {
     log.error({ err: describeError(error), pr, evaluationId }, "could not evaluate the pull request");
     await settleInProgress().catch(() => undefined);
@@ -108,7 +123,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     throw error;
   }
 
-  const { loaded, verdict } = own;
+  const { loaded, verdict, record } = own;
   const { facts } = loaded;
   if (facts.pr.state === "closed" && !facts.pr.merged && options.post) {
     await settleInProgress();
@@ -131,11 +146,12 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     }
     // An update that would show exactly what the run shows already is not sent.
     const digest = verdictDigest(posted, evaluationId);
-    if (existing !== null && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
+    const externalId = record ? encodeOwnCheckRecord(record) : undefined;
+    if (existing !== null && !externalId && (await services.knownCheckRuns.lastWritten(existing)) === digest) {
       checkRunId = existing;
       log.info({ pr, evaluationId, checkRunId }, "verdict unchanged; check run not rewritten");
     } else {
-      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha }, existing, posted, services.now());
+      checkRunId = await writeVerdict(gh, { ...ref, headSha: reportSha, ...(externalId ? { externalId } : {}) }, existing, posted, services.now());
       await services.knownCheckRuns.rememberWritten(checkRunId, digest);
     }
     await services.knownCheckRuns.set(knownKey(ref, reportSha), checkRunId);
@@ -252,6 +268,24 @@ async function failCurrentHeads(gh: GitHubClient, log: Logger, services: AppServ
       log.error({ err: describeError(error), pr: `${ref.owner}/${ref.repo}#${ref.number}`, head: sha.slice(0, 12) }, "could not mark the run as not evaluated");
     }
   }
+}
+
+/**
+ * What this event adds to our record on the head: its push (the sender pushed the commits
+ * the new head has), or an emergency declaration (the label's sender, for the head at that
+ * moment — a label for an older head declares nothing now). Returns the facts as they are
+ * with it, and the record to write (null when there is nothing new).
+ */
+function withEventRecord(loaded: LoadedPullRequest, options: Pick<EvaluateOptions, "push" | "labeled">): { facts: LoadedPullRequest["facts"]; record: OwnCheckRecord | null } {
+  const { facts } = loaded;
+  const head = facts.pr.headSha;
+  const push = options.push?.after === head ? { pusher: options.push.pusher, before: options.push.before } : undefined;
+  const label = options.labeled;
+  const declared = label && label.headSha === head && label.label.toLowerCase() === loaded.resolved.config.exceptions.label.toLowerCase() ? label.by : undefined;
+  if (!push && !declared) return { facts, record: null };
+  const record: OwnCheckRecord = { ...(loaded.ownRecord ?? {}), ...(push ? { push } : {}), ...(declared ? { exception: { by: declared } } : {}) };
+  const commits = push ? withPush(facts.pr.commits, { ...push, after: head }) : facts.pr.commits;
+  return { facts: { ...facts, pr: { ...facts.pr, commits, ...(declared ? { emergencyDeclaredBy: declared } : {}) } }, record };
 }
 
 /** How long an evaluation may take before its check run is shown in progress. */

@@ -47,6 +47,23 @@ export function pullRequestOf(payload: unknown, field = "pull_request"): PullReq
   };
 }
 
+/** A pull_request.synchronize: its sender pushed the commits between before and after. */
+export function synchronizeOf(payload: unknown): { pusher: string; before: string; after: string } | undefined {
+  const p = obj(payload, "payload");
+  const sender = (p.sender as Json | undefined)?.login;
+  if (p.action !== "synchronize" || typeof sender !== "string" || typeof p.before !== "string" || typeof p.after !== "string") return undefined;
+  return { pusher: sender, before: p.before, after: p.after };
+}
+
+/** A pull_request.labeled: who added which label while which commit was the head. */
+export function labeledOf(payload: unknown): { label: string; by: string; headSha: string } | undefined {
+  const p = obj(payload, "payload");
+  const sender = (p.sender as Json | undefined)?.login;
+  const label = (p.label as Json | undefined)?.name;
+  if (p.action !== "labeled" || typeof sender !== "string" || typeof label !== "string") return undefined;
+  return { label, by: sender, headSha: str(obj(obj(p.pull_request, "pull_request").head, "pull_request.head").sha, "pull_request.head.sha") };
+}
+
 export interface CheckEvent extends RepoRef {
   headSha: string;
   appSlug: string | null;

@@ -16,14 +16,14 @@ export function renderSummary(verdict: Omit<Verdict, "summary">, input: VerdictI
     const e = verdict.exception;
     lines.push(
       `> [!WARNING]`,
-      `> **Emergency change** declared by ${e.declaredBy ? `@${e.declaredBy}` : "unknown"} with the \`${e.label}\` label: ${cell(e.reason)}.`,
+      `> **Emergency change** declared by ${e.declaredBy ? `@${e.declaredBy}` : "unknown"} with the \`${e.label}\` label for ${e.commit ? e.commit.slice(0, 7) : "the head"}: ${cell(e.reason)}.${e.selfDeclared ? " Self-declared by the author or a contributor (exceptions.allowSelfDeclared)." : ""}`,
       `> The failures below are recorded as an exception; a retroactive review is due by ${e.reviewDueAt ?? "(unknown)"}.`,
       "",
     );
   } else if (verdict.exception.requested && !verdict.exception.authorised) {
     lines.push(
       `> [!CAUTION]`,
-      `> The \`${verdict.exception.label}\` label was added by ${verdict.exception.declaredBy ? `@${verdict.exception.declaredBy}` : "someone"}, who is not allowed to declare emergency changes (exceptions.allowed). It has no effect.`,
+      `> The \`${verdict.exception.label}\` label has no effect: ${verdict.exception.refusedBecause ?? `${verdict.exception.declaredBy ? `@${verdict.exception.declaredBy}` : "someone"} is not allowed to declare emergency changes (exceptions.allowed)`}.`,
       "",
     );
   }

@@ -175,3 +175,78 @@ describe("review.approval", () => {
     ]);
   });
 });
+
+describe("review.approval on the commit graph (item 3)", () => {
+  const root = sha(0);
+  it.each([
+    {
+      name: "a back-dated commit listed before the approved one makes the approval stale",
+      commits: [commit(2, "octocat", { parents: [sha(1)] }), commit(1, "octocat", { parents: [root] })],
+      head: 2,
+      fresh: false,
+    },
+    {
+      name: "an approved head listed first is still the head",
+      commits: [commit(2, "octocat", { parents: [sha(1)] }), commit(1, "octocat", { parents: [root] })],
+      head: 2,
+      approved: 2,
+      fresh: true,
+    },
+    {
+      name: "an approval on a commit that is not an ancestor of the head is stale",
+      commits: [commit(1, "octocat", { parents: [root] }), commit(2, "octocat", { parents: [root] })],
+      head: 2,
+      fresh: false,
+    },
+    {
+      name: "a clean update-merge whose PR side is the approved commit keeps it",
+      commits: [commit(1, "octocat", { parents: [root] }), commit(3, "octocat", { parents: [sha(1), sha(99)], updateMerge: "clean-update-merge" })],
+      head: 3,
+      fresh: true,
+    },
+    {
+      name: "a 'clean' merge that reaches the approved commit only through its second parent does not keep it",
+      commits: [commit(1, "octocat", { parents: [root] }), commit(2, "octocat", { parents: [root] }), commit(3, "octocat", { parents: [sha(2), sha(1)], updateMerge: "clean-update-merge" })],
+      head: 3,
+      fresh: false,
+    },
+  ])("$name", ({ commits, head, approved, fresh }) => {
+    const facts = makeFacts({ pr: { commits, headSha: sha(head), reviews: [review("alice", "APPROVED", approved ?? 1)] } });
+    expect(evaluate(facts).status).toBe(fresh ? "pass" : "fail");
+  });
+});
+
+describe("review.approval sees both sides of a rename and deleted paths (item 5)", () => {
+  const config = configWith((c) => (c.controls["review.approval"].paths = [{ pattern: "infra/**", approvals: 2, teams: [], users: [] }]));
+  const reviews = [review("alice", "APPROVED", 1)];
+  it.each([
+    { name: "a file moved out of infra/ still needs the infra approvals", changedPaths: ["attic/prod.tf"], previousPaths: ["infra/prod.tf"] },
+    { name: "a deleted infra file still needs the infra approvals", changedPaths: ["infra/prod.tf"], previousPaths: undefined },
+  ])("$name", ({ changedPaths, previousPaths }) => {
+    const result = evaluate(makeFacts({ pr: { reviews, changedPaths, ...(previousPaths ? { previousPaths } : {}) } }), config);
+    expect(result.status).toBe("fail");
+    expect(result.reason).toMatch(/1 of 2 required/);
+  });
+
+  it("fails closed when GitHub did not list a renamed file's old path", () => {
+    const result = evaluate(makeFacts({ pr: { reviews, changedPaths: ["attic/prod.tf"], previousPaths: null } }), config);
+    expect(result.status).toBe("fail");
+    expect(result.reason).toMatch(/renames files whose old paths GitHub did not list/);
+  });
+
+  it("makes CODEOWNERS of the old path approve a rename", () => {
+    const owners = configWith((c) => (c.controls["review.approval"].requireCodeOwners = true));
+    const codeOwners = { path: ".github/CODEOWNERS", text: "/infra/ @bob\n" };
+    const result = evaluate(makeFacts({ pr: { reviews, changedPaths: ["attic/prod.tf"], previousPaths: ["infra/prod.tf"] }, codeOwners }), owners);
+    expect(result.status).toBe("fail");
+    expect(result.reason).toContain("code owners @bob have not approved 1 file (infra/prod.tf)");
+  });
+});
+
+describe("review.approval counts pushers read back from our check-run records (item 10)", () => {
+  it("does not count a reviewer recorded as the pusher of a commit authored by someone else", () => {
+    const facts = makeFacts({ pr: { commits: [commit(1, "octocat", { pushedBy: ["alice"] })], reviews: [review("alice", "APPROVED", 1)] } });
+    expect(evaluate(facts).status).toBe("fail");
+    expect(evaluate(facts).findings[0]!.message).toMatch(/pushed commits to this pull request/);
+  });
+});

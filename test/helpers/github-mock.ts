@@ -78,6 +78,10 @@ export interface ScenarioCommit {
   author: string | null;
   committer?: string | null;
   parents?: string[];
+  /** soc2-guard's own check run's external_id on this commit. */
+  ownRecord?: string;
+  /** `Co-authored-by:` trailers: the account each email maps to (null: none). */
+  coAuthors?: Array<{ email: string; login: string | null }>;
 }
 export interface ScenarioReview {
   id: number;
@@ -105,10 +109,14 @@ export interface Scenario {
   baseRef?: string;
   isFork?: boolean;
   commits: ScenarioCommit[];
+  /** headRefOid when it is not the last commit of the list (GitHub lists commits by author date). */
+  headSha?: string;
   reviews?: ScenarioReview[];
   checks?: ScenarioCheck[];
   labels?: Array<{ name: string; addedBy: string }>;
   paths?: string[];
+  /** Renamed files (GraphQL lists only the new path, as RENAMED). */
+  renamed?: Array<{ from: string; to: string }>;
   repoConfig?: string | null;
   orgConfig?: string | null;
   codeowners?: string | null;
@@ -141,7 +149,7 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
           mergeCommit: s.merged ? { oid: s.mergeCommitSha ?? "5c2f1e1b7d6a4c3b2a19f8e7d6c5b4a392817160", parents: { totalCount: 2 } } : null,
           author: { __typename: "User", login: s.author ?? "Codertocat" },
           headRefName: s.headRef ?? "changes",
-          headRefOid: head.sha,
+          headRefOid: s.headSha ?? head.sha,
           baseRefName: s.baseRef ?? "main",
           baseRefOid: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
           isCrossRepository: s.isFork ?? false,
@@ -155,9 +163,15 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
               commit: {
                 oid: c.sha,
                 message: `commit ${i}`,
-                parents: { nodes: (c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]).map((oid) => ({ oid })) },
+                // As the query asks: the first two parents, and how many there are.
+                parents: ((parents) => ({ totalCount: parents.length, nodes: parents.slice(0, 2).map((oid) => ({ oid })) }))(c.parents ?? [i === 0 ? "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" : s.commits[i - 1]!.sha]),
                 author: { user: c.author ? { login: c.author } : null },
                 committer: { user: (c.committer ?? c.author) ? { login: (c.committer ?? c.author)! } : null },
+                ownRuns: { nodes: c.ownRecord ? [{ app: { slug: APP_SLUG }, checkRuns: { nodes: [{ externalId: c.ownRecord }] } }] : [] },
+                authors: {
+                  totalCount: 1 + (c.coAuthors ?? []).length,
+                  nodes: [{ email: `${c.author ?? "someone"}@users.noreply.github.com`, user: c.author ? { login: c.author } : null }, ...(c.coAuthors ?? []).map((a) => ({ email: a.email, user: a.login ? { login: a.login } : null }))],
+                },
               },
             })),
           },
@@ -165,7 +179,11 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
             totalCount: (s.reviews ?? []).length,
             nodes: (s.reviews ?? []).map((r) => ({ databaseId: r.id, state: r.state, submittedAt: "2026-11-02T11:00:00Z", author: { __typename: r.type ?? "User", login: r.login }, commit: { oid: r.commit } })),
           },
-          files: { totalCount: (s.paths ?? ["README.md"]).length, pageInfo: { hasNextPage: false, endCursor: null }, nodes: (s.paths ?? ["README.md"]).map((path) => ({ path })) },
+          files: {
+            totalCount: (s.paths ?? ["README.md"]).length,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: (s.paths ?? ["README.md"]).map((path) => ({ path, changeType: s.renamed?.some((r) => r.to === path) ? "RENAMED" : "MODIFIED" })),
+          },
           head: {
             nodes: [
               {
@@ -224,7 +242,7 @@ export function mockEvaluationReads(
   s: Scenario,
   extra: {
     permissions?: Record<string, string>;
-    files?: Array<{ filename: string; patch?: string; status?: string; additions?: number; sha?: string }>;
+    files?: Array<{ filename: string; patch?: string; status?: string; additions?: number; sha?: string; previous_filename?: string }>;
     restPrefix?: string;
     graphqlPath?: string;
     /** security_and_analysis as GET /repos returns it; null → the field is absent (no Administration read). */
@@ -292,6 +310,7 @@ export function mockEvaluationReads(
         raw_url: "",
         contents_url: "",
         ...(f.patch === undefined ? {} : { patch: f.patch }),
+        ...(f.previous_filename === undefined ? {} : { previous_filename: f.previous_filename }),
       })),
       { etag: '"files-v1"' },
     );

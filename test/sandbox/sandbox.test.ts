@@ -175,7 +175,7 @@ describe("GraphQL against GitHub's schema", () => {
     expect(pr.baseRef.branchProtectionRule).toMatchObject({ requiredApprovingReviewCount: 1, requiredStatusCheckContexts: ["build", "test"] });
     expect(pr.baseRef.target.codeownersGithub.object.text).toContain("@acme/developers");
     expect(result.data.orgConfig.defaultBranchRef.target.config.object.text).toContain("archive:");
-    expect(pr.files.nodes).toEqual([{ path: "src/charge.ts" }]);
+    expect(pr.files.nodes).toEqual([{ path: "src/charge.ts", changeType: "MODIFIED" }]);
   });
 
   it("rejects documents GitHub would reject, and names a missing repository NOT_FOUND", async () => {
