@@ -320,6 +320,7 @@ export class SandboxGraphql {
       startedAt: r.startedAt,
       completedAt: r.completedAt,
       detailsUrl: r.detailsUrl,
+      externalId: r.externalId,
       title: r.output.title,
       summary: r.output.summary,
     };

@@ -514,6 +514,7 @@ export class SandboxRest {
       ...(typeof b.status === "string" ? { status: b.status as "queued" | "in_progress" | "completed" } : {}),
       ...(typeof b.conclusion === "string" ? { conclusion: b.conclusion } : {}),
       ...(typeof b.completed_at === "string" ? { completedAt: b.completed_at } : {}),
+      ...(typeof b.external_id === "string" ? { externalId: b.external_id } : {}),
       ...(output ? { output: { ...(output.title !== undefined ? { title: output.title } : {}), ...(output.summary !== undefined ? { summary: output.summary } : {}), ...(output.text !== undefined ? { text: output.text } : {}), ...(output.annotations ? { annotations: output.annotations } : {}) } } : {}),
     });
     return { status: 200, body: this.shapes.checkRun(repo, run) };

@@ -50,6 +50,8 @@ export interface EvaluateOptions {
   push?: { pusher: string; before: string; after: string };
   /** The label a `labeled` event added, by whom, while which commit was the head. */
   labeled?: { label: string; by: string; headSha: string };
+  /** Every push and label event waiting for this evaluation, coalesced ones included (set by evaluatePullRequest). */
+  events?: EventRecord[];
 }
 
 export async function evaluatePullRequest(
@@ -60,8 +62,28 @@ export async function evaluatePullRequest(
   options: EvaluateOptions,
 ): Promise<EvaluationOutcome | null> {
   const key = `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
-  return services.serializer.run(key, () => evaluateNow(gh, log, services, ref, options));
+  // A push or a label is a fact only its event carries: the serializer may coalesce this call
+  // into a run queued by another event, so the event's record waits here for whichever run starts next.
+  if (options.push || options.labeled) eventRecords.add(key, { ...(options.push ? { push: options.push } : {}), ...(options.labeled ? { labeled: options.labeled } : {}) });
+  return services.serializer.run(key, () => evaluateNow(gh, log, services, ref, { ...options, events: eventRecords.take(key) }));
 }
+
+type EventRecord = Pick<EvaluateOptions, "push" | "labeled">;
+
+/** Per pull request, the push and label events not yet applied by an evaluation (this process). */
+class PendingEventRecords {
+  private readonly byKey = new Map<string, EventRecord[]>();
+  add(key: string, event: EventRecord): void {
+    this.byKey.set(key, [...(this.byKey.get(key) ?? []), event]);
+  }
+  take(key: string): EventRecord[] {
+    const events = this.byKey.get(key) ?? [];
+    this.byKey.delete(key);
+    return events;
+  }
+}
+
+const eventRecords = new PendingEventRecords();
 
 const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
 
@@ -70,7 +92,7 @@ async function loadAndEvaluate(
   services: AppServices,
   ref: PullRequestRef,
   evaluationId: string,
-  event: Pick<EvaluateOptions, "push" | "labeled"> = {},
+  event: Pick<EvaluateOptions, "push" | "labeled" | "events"> = {},
 ): Promise<{ loaded: LoadedPullRequest; verdict: Verdict; record: OwnCheckRecord | null }> {
   const read = await loadPullRequest(gh, ref, { appSlug: await services.appSlug(), appId: (await services.appId?.()) ?? null, withPatches: true, updateMergeCache: services.updateMergeCache, now: services.now });
   const { facts, record } = withEventRecord(read, event);
@@ -276,12 +298,18 @@ async function failCurrentHeads(gh: GitHubClient, log: Logger, services: AppServ
  * moment — a label for an older head declares nothing now). Returns the facts as they are
  * with it, and the record to write (null when there is nothing new).
  */
-function withEventRecord(loaded: LoadedPullRequest, options: Pick<EvaluateOptions, "push" | "labeled">): { facts: LoadedPullRequest["facts"]; record: OwnCheckRecord | null } {
+function withEventRecord(loaded: LoadedPullRequest, options: Pick<EvaluateOptions, "push" | "labeled" | "events">): { facts: LoadedPullRequest["facts"]; record: OwnCheckRecord | null } {
   const { facts } = loaded;
   const head = facts.pr.headSha;
-  const push = options.push?.after === head ? { pusher: options.push.pusher, before: options.push.before } : undefined;
-  const label = options.labeled;
-  const declared = label && label.headSha === head && label.label.toLowerCase() === loaded.resolved.config.exceptions.label.toLowerCase() ? label.by : undefined;
+  const events = [...(options.events ?? []), { ...(options.push ? { push: options.push } : {}), ...(options.labeled ? { labeled: options.labeled } : {}) }];
+  const pushed = events.map((e) => e.push).find((p) => p?.after === head);
+  const push = pushed ? { pusher: pushed.pusher, before: pushed.before } : undefined;
+  const exceptionLabel = loaded.resolved.config.exceptions.label.toLowerCase();
+  const label = events
+    .map((e) => e.labeled)
+    .filter((l) => l !== undefined && l.headSha === head && l.label.toLowerCase() === exceptionLabel)
+    .at(-1);
+  const declared = label?.by;
   if (!push && !declared) return { facts, record: null };
   const record: OwnCheckRecord = { ...(loaded.ownRecord ?? {}), ...(push ? { push } : {}), ...(declared ? { exception: { by: declared } } : {}) };
   const commits = push ? withPush(facts.pr.commits, { ...push, after: head }) : facts.pr.commits;

@@ -47,9 +47,12 @@ describe("bounded work on author-controlled text (issue 10 item 12)", () => {
     const body = "\n".repeat(MAX_BODY);
     mockEvaluationReads(scope, { ...base, body, labels: [{ name: "emergency-change", addedBy: "octo-lead" }], orgConfig: "exceptions:\n  allowed: [octo-lead]\n" }, { permissions: { "octo-lead": "admin" } });
     const writes = recordCheckRuns(scope);
-    await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+    // Who declares is the sender of the `labeled` delivery (issue 10 item 11).
+    const labeled = webhookPayload("pull_request", "labeled");
+    Object.assign(labeled, { label: { ...(labeled.label as object), name: "emergency-change" }, sender: { ...(labeled.sender as object), login: "octo-lead" } });
+    await app.receive("pull_request", labeled);
     const done = writes.at(-1)!.body;
-    expect(done.output!.summary).toContain('declared by @octo-lead with the `emergency-change` label: label "emergency-change" added by @octo-lead.');
+    expect(done.output!.summary).toContain('declared by @octo-lead with the `emergency-change` label for ec26c3e: label "emergency-change" added by @octo-lead.');
   });
 
   it("ticket patterns and the reason parser stay linear on 1 MB of every adversarial shape", { timeout: 5_000 }, () => {

@@ -16,13 +16,20 @@ const base: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, co
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
-async function evaluateWith(scenario: Scenario, extra: Parameters<typeof mockEvaluationReads>[2] = {}) {
+async function evaluateWith(scenario: Scenario, extra: Parameters<typeof mockEvaluationReads>[2] = {}, payload = webhookPayload("pull_request", "opened")) {
   const app = createTestApp();
   const scope = mockInstallationToken(nock(API));
   mockEvaluationReads(scope, scenario, extra);
   const writes = recordCheckRuns(scope);
-  await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+  await app.receive("pull_request", payload);
   return writes.at(-1)!.body;
+}
+
+/** The `labeled` delivery of the emergency label, sent by `by` (who declares is the event's sender). */
+function labelledBy(by: string): Record<string, unknown> {
+  const payload = webhookPayload("pull_request", "labeled");
+  Object.assign(payload, { label: { ...(payload.label as object), name: "emergency-change" }, sender: { ...(payload.sender as object), login: by } });
+  return payload;
 }
 
 describe("a repository cannot weaken its own gate (issue 10 item 14)", () => {
@@ -30,11 +37,12 @@ describe("a repository cannot weaken its own gate (issue 10 item 14)", () => {
     const done = await evaluateWith(
       {
         ...base,
-        labels: [{ name: "emergency-change", addedBy: "Codertocat" }],
+        labels: [{ name: "emergency-change", addedBy: "octo-helper" }],
         orgConfig: "exceptions:\n  allowed: [octo-lead]\n",
-        repoConfig: "controls:\n  change.ticket: { mode: advisory }\nexceptions:\n  allowed: [Codertocat]\n",
+        repoConfig: "controls:\n  change.ticket: { mode: advisory }\nexceptions:\n  allowed: [octo-helper]\n",
       },
-      { permissions: { Codertocat: "admin" } },
+      { permissions: { "octo-helper": "write" } },
+      labelledBy("octo-helper"),
     );
     expect(done.conclusion).toBe("failure");
     expect(done.output!.summary).toContain("`Codertocat/Hello-World` `.github/soc2-guard.yml` line 4: `exceptions.allowed` is an organization setting");
