@@ -1,4 +1,4 @@
-// Org audit bench (DESIGN §8): a generated 1,000-repository organization answered by nock
+// Org audit bench: a generated 1,000-repository organization answered by nock
 // as GitHub would (ETags, 304s, paginated lists, GraphQL), audited twice with a shared
 // ETag cache. Counted requests are what GitHub charges (a 304 is free).
 //
@@ -6,9 +6,9 @@
 
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import type { GitHubClient } from "../src/github/client.js";
-import { EtagCache, RequestCounter } from "../src/github/request-accounting.js";
-import { auditOrganization } from "../src/github/org-audit-run.js";
+import type { GitHubClient } from "../src/github/transport/client.js";
+import { EtagCache, RequestCounter } from "../src/github/transport/request-accounting.js";
+import { auditOrganization } from "../src/github/audit/org-audit-run.js";
 import { safeDefaults } from "../src/config/defaults.js";
 import { defaultAuditConfig } from "../src/config/audit.js";
 import { mockOrg, type FixtureOrg, type FixtureRepo } from "../test/audit/fixture-org.js";

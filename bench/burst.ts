@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppRuntime } from "../src/app.js";
 import { createServices } from "../src/triggers/services.js";
-import { paceWrites } from "../src/github/write-pacing.js";
+import { paceWrites } from "../src/github/transport/write-pacing.js";
 import { createRuntime, runtimeConfigFromEnv } from "../src/runtime/runtime.js";
 import { factsResponse, type Scenario } from "../test/helpers/github-mock.js";
 import { webhookPayload } from "../test/helpers/payload.js";

@@ -7,13 +7,13 @@
 import { ProbotOctokit } from "probot";
 import { FakeArchiveRepository } from "../test/evidence/fake-archive-repository.js";
 import { makeFacts, review, sha } from "../test/helpers/facts.js";
-import { ContentCreationPacer, GitHubRepositoryArchive } from "../src/github/archive-repository.js";
+import { ContentCreationPacer, GitHubRepositoryArchive } from "../src/github/evidence/archive-repository.js";
 import { BatchingArchive } from "../src/evidence/batching-archive.js";
 import { buildPullRequestRecord, type EvidenceRecord } from "../src/evidence/record.js";
 import { verifyChain } from "../src/evidence/verify.js";
 import { evaluate } from "../src/verdict/evaluate.js";
 import { resolveConfig } from "../src/config/resolve.js";
-import type { GitHubClient } from "../src/github/client.js";
+import type { GitHubClient } from "../src/github/transport/client.js";
 
 export interface EvidenceBench {
   recordsPerCommit: number;

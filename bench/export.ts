@@ -8,10 +8,10 @@ import { ProbotOctokit } from "probot";
 import { FakeGitHubOrg, type FakeCommit, type FakeRepository } from "../test/export/fake-github-org.js";
 import { sealAll, serialiseRecord, shardPath, GENESIS } from "../src/evidence/ledger.js";
 import { RECORD_SCHEMA, type EvidenceRecord } from "../src/evidence/record.js";
-import { GitHubRepositoryArchive } from "../src/github/archive-repository.js";
-import { GitHubIssueSink } from "../src/github/evidence-issues.js";
-import { runMonthlyExport } from "../src/github/export-run.js";
-import type { GitHubClient } from "../src/github/client.js";
+import { GitHubRepositoryArchive } from "../src/github/evidence/archive-repository.js";
+import { GitHubIssueSink } from "../src/github/evidence/evidence-issues.js";
+import { runMonthlyExport } from "../src/github/export/export-run.js";
+import type { GitHubClient } from "../src/github/transport/client.js";
 
 export interface ExportBench {
   changes: number;

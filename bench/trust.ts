@@ -6,7 +6,7 @@
 
 import { createSign } from "node:crypto";
 import { GitHubSandbox, seedOrganization, ORG, ARCHIVE_REPO, INSTALLATION_ID } from "../src/sandbox/index.js";
-import { GitHubRepositoryArchive, ContentCreationPacer } from "../src/github/archive-repository.js";
+import { GitHubRepositoryArchive, ContentCreationPacer } from "../src/github/evidence/archive-repository.js";
 import { GitHubCheckpointIssue } from "../src/github/evidence/checkpoint-issue.js";
 import { CheckpointPublisher } from "../src/evidence/checkpoint-publisher.js";
 import { AppRecordSigner } from "../src/trust/record-signer.js";

@@ -19,9 +19,9 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { GitHubSandbox, seedOrganization, freePort, ORG, ARCHIVE_REPO, INSTALLATION_ID } from "../src/sandbox/index.js";
 import type { SandboxEvent } from "../src/sandbox/state.js";
-import { GitHubRepositoryArchive } from "../src/github/archive-repository.js";
+import { GitHubRepositoryArchive } from "../src/github/evidence/archive-repository.js";
 import { verifyChain } from "../src/evidence/verify.js";
-import type { GitHubClient } from "../src/github/client.js";
+import type { GitHubClient } from "../src/github/transport/client.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { generateSigningKey } from "../src/trust/signing-key.js";
 

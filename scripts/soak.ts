@@ -16,9 +16,9 @@ import { Octokit } from "@octokit/rest";
 import { pino } from "pino";
 import { GitHubSandbox, startAppServer, seedOrganization, ORG, ARCHIVE_REPO, INSTALLATION_ID, type Delivery } from "../src/sandbox/index.js";
 import type { SandboxEvent } from "../src/sandbox/state.js";
-import { GitHubRepositoryArchive } from "../src/github/archive-repository.js";
+import { GitHubRepositoryArchive } from "../src/github/evidence/archive-repository.js";
 import { verifyChain } from "../src/evidence/verify.js";
-import type { GitHubClient } from "../src/github/client.js";
+import type { GitHubClient } from "../src/github/transport/client.js";
 
 const PRS = Number(process.env.SOAK_PRS ?? 100);
 const REPOS = ["payments", "ledger", "billing", "accounts", "gateway"];

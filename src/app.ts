@@ -2,10 +2,10 @@
 // lives in src/controls and src/verdict, every request in src/github.
 
 import { Context, type Probot } from "probot";
-import { installRequestAccounting, RequestCounter } from "./github/request-accounting.js";
-import { installSecondaryRateLimitRetry } from "./github/secondary-rate-limit.js";
-import type { GitHubClient } from "./github/client.js";
-import { openPullRequestsForCommit } from "./github/pulls-for-commit.js";
+import { installRequestAccounting, RequestCounter } from "./github/transport/request-accounting.js";
+import { installSecondaryRateLimitRetry } from "./github/transport/secondary-rate-limit.js";
+import type { GitHubClient } from "./github/transport/client.js";
+import { openPullRequestsForCommit } from "./github/check-run/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
 import { createServices, type AppServices } from "./triggers/services.js";
 import { describeError, evaluateMergeGroup, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
@@ -18,7 +18,7 @@ import { loadAppKeys } from "./evidence/app-keys.js";
 import { formatFingerprint } from "./trust/signing-key.js";
 import { join } from "node:path";
 import { WorkTracker } from "./runtime/work-tracker.js";
-import { loadConfig } from "./github/config-loader.js";
+import { loadConfig } from "./github/facts/config-loader.js";
 import { forEachOrganizationInstallation } from "./triggers/installations.js";
 import { reconcileOrganization } from "./triggers/reconcile-daily.js";
 import { exportOrganization } from "./triggers/monthly-export.js";
@@ -31,9 +31,9 @@ import { webhookIngress, type HttpHandler } from "./runtime/ingress.js";
 import type { EnqueueResult, WebhookJob } from "./runtime/job.js";
 import type { ScheduledTask } from "./runtime/schedules.js";
 import { recoverDeliveries } from "./runtime/delivery-recovery.js";
-import { hookDeliveriesSince, requestRedelivery } from "./github/hook-deliveries.js";
+import { hookDeliveriesSince, requestRedelivery } from "./github/transport/hook-deliveries.js";
 import { parseDispatchPayload } from "./export/dispatch.js";
-import { portalHandler } from "./github/portal-mount.js";
+import { portalHandler } from "./github/portal/portal-mount.js";
 
 export interface AppOptions {
   services?: AppServices;
@@ -209,7 +209,7 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    // The org settings audit (DESIGN §7): the whole org on installation, one repository on its settings events.
+    // The org settings audit: the whole org on installation, one repository on its settings events.
     const orgOf = (payload: unknown): string | null => {
       const p = payload as { organization?: { login?: string }; installation?: { account?: { login?: string } }; repository?: { owner?: { login?: string } } };
       return p.organization?.login ?? p.repository?.owner?.login ?? p.installation?.account?.login ?? null;

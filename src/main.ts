@@ -5,7 +5,7 @@
 import { createProbot, ProbotOctokit } from "probot";
 import { DRAIN_GRACE_MS, hostApp } from "./runtime/server.js";
 import { Redis } from "ioredis";
-import { DEFAULT_WRITES_PER_SECOND, LocalWriteSlots, paceWrites, RedisWriteSlots } from "./github/write-pacing.js";
+import { DEFAULT_WRITES_PER_SECOND, LocalWriteSlots, paceWrites, RedisWriteSlots } from "./github/transport/write-pacing.js";
 
 // Writes are paced per installation; with REDIS_URL the slots are shared by every replica.
 const writesPerSecond = Number(process.env.SOC2_GUARD_WRITES_PER_SECOND ?? DEFAULT_WRITES_PER_SECOND);

@@ -1,5 +1,5 @@
 // The audit's facts snapshot: what one repository's settings look like, plus the
-// organization-level answers every repository shares. Built by src/github/org-audit-loader.ts;
+// organization-level answers every repository shares. Built by src/github/audit/org-audit-loader.ts;
 // policies read it and nothing else.
 
 import type { BranchRules } from "../facts.js";

@@ -1,5 +1,5 @@
 // The exact REST calls that would bring a repository up to the bar — pure, so a dry-run
-// can print them into the issue and `apply` (src/github/org-audit-fixer.ts) sends the
+// can print them into the issue and `apply` (src/github/audit/org-audit-fixer.ts) sends the
 // very same calls. Only branch rules and secret scanning are fixed; visibility, 2FA and
 // access changes need a human decision and are reported only.
 

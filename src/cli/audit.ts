@@ -4,9 +4,9 @@
 import { Octokit } from "@octokit/rest";
 import type { Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
-import type { GitHubClient } from "../github/client.js";
-import { RequestCounter } from "../github/request-accounting.js";
-import { auditOrganization } from "../github/org-audit-run.js";
+import type { GitHubClient } from "../github/transport/client.js";
+import { RequestCounter } from "../github/transport/request-accounting.js";
+import { auditOrganization } from "../github/audit/org-audit-run.js";
 import { renderAuditTable } from "../audit/report.js";
 import { safeDefaults } from "../config/defaults.js";
 import { defaultAuditConfig } from "../config/audit.js";

@@ -6,8 +6,8 @@ import { tokenClient } from "./github-token-client.js";
 import { createServices } from "../triggers/services.js";
 import { evaluatePullRequest } from "../triggers/evaluate-pull-request.js";
 import { loadFingerprintKey } from "../secrets/fingerprint-key.js";
-import { RequestCounter, installRequestAccounting } from "../github/request-accounting.js";
-import type { GitHubClient } from "../github/client.js";
+import { RequestCounter, installRequestAccounting } from "../github/transport/request-accounting.js";
+import type { GitHubClient } from "../github/transport/client.js";
 
 const USAGE = "usage: soc2-guard check OWNER/REPO#NUMBER [--api-url URL] [--format text|json]\n";
 

@@ -2,8 +2,8 @@
 // base URL, with the same retry and throttling plugins the app uses.
 
 import { ProbotOctokit } from "probot";
-import type { GitHubClient } from "../github/client.js";
-import { installSecondaryRateLimitRetry } from "../github/secondary-rate-limit.js";
+import type { GitHubClient } from "../github/transport/client.js";
+import { installSecondaryRateLimitRetry } from "../github/transport/secondary-rate-limit.js";
 
 export function tokenClient(token: string, apiUrl?: string): GitHubClient {
   const client = new ProbotOctokit({

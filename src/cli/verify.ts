@@ -14,17 +14,17 @@ import { parseArgs, stringFlag } from "./args.js";
 import { readArchiveDirectory, readAttestationDirectory } from "../evidence/local-archive.js";
 import { verifyChain, type StoredLine } from "../evidence/verify.js";
 import type { LedgerHead } from "../evidence/ledger.js";
-import { GitHubRepositoryArchive } from "../github/archive-repository.js";
+import { GitHubRepositoryArchive } from "../github/evidence/archive-repository.js";
 import { GitHubCheckpointIssue } from "../github/evidence/checkpoint-issue.js";
 import { LOCAL_CHECKPOINTS_FILE, readCheckpointFile } from "../evidence/local-checkpoints.js";
 import { tokenClient } from "./github-token-client.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import { pinnedKey } from "./public-key.js";
 import { formatFingerprint } from "../trust/signing-key.js";
 import { describeVerification, verifyArchive, type CheckpointSource } from "../trust/verify-archive.js";
 import { verifyExportFiles, describeExportVerification } from "../export/verify-export.js";
 import { LocalExportFiles } from "../export/local-store.js";
-import { GitHubExportFiles } from "../github/export-store.js";
+import { GitHubExportFiles } from "../github/export/export-store.js";
 
 const USAGE = "usage: soc2-guard verify (--archive DIR [--checkpoints FILE] | --repo OWNER/NAME [--branch main] [--app SLUG] [--api-url URL]) [--key PUBLIC_KEY.pem] [--export YYYY-MM [--issue COPY_OF_THE_EXPORT_ISSUE.md]]\n";
 

@@ -1,4 +1,4 @@
-// Config for the org settings audit (DESIGN §7): the `audit:` key of the config file.
+// Config for the org settings audit: the `audit:` key of the config file.
 // Validation is hand-written here (the JSON Schema only says it is a mapping) so unknown
 // or mistyped keys are located the same way as the rest of the file's problems.
 

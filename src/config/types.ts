@@ -105,7 +105,7 @@ export interface Config {
   exceptions: ExceptionsConfig;
   /** Branches, besides the default branch, whose direct pushes are recorded as unreviewed changes. */
   protectedBranches: string[];
-  /** The org-wide settings audit (DESIGN §7). */
+  /** The org-wide settings audit. */
   audit: AuditConfig;
 }
 

@@ -1,6 +1,6 @@
 // Reconciliation: the population of changes GitHub knows for a period (merged pull
 // requests, pushes to the default branch) against the records in the ledger. Pure: the
-// GitHub listing and the archive read happen at the edges (src/github/evidence-reconcile.ts).
+// GitHub listing and the archive read happen at the edges (src/github/evidence/evidence-reconcile.ts).
 
 import type { EvidenceRecord, buildPullRequestRecord } from "./record.js";
 

@@ -1,7 +1,7 @@
 // access-review.csv: for every repository, each person or team that can change it (admin,
 // maintain or write) and how they got that access, with outside collaborators flagged;
 // and whether the organization requires two-factor authentication. Pure: the GitHub
-// listing is src/github/export-access.ts.
+// listing is src/github/export/export-access.ts.
 
 import type { CsvValue } from "./csv.js";
 

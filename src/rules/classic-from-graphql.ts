@@ -3,7 +3,7 @@
 // (fromClassicProtection) handles both. Pure: the PR facts loader and the org audit
 // loader fetch the rule.
 
-/** The fields of GraphQL's BranchProtectionRule we read (PROTECTION_RULE_FIELDS in src/github/queries.ts). */
+/** The fields of GraphQL's BranchProtectionRule we read (PROTECTION_RULE_FIELDS in src/github/facts/queries.ts). */
 export interface GqlProtectionRule {
   pattern: string;
   requiresApprovingReviews: boolean;

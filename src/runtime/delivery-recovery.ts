@@ -3,7 +3,7 @@
 // attempt, and asks GitHub to redeliver each once — never one already in our queue (it did
 // arrive; GitHub only missed our answer), never twice (a claim per guid, shared by replicas).
 
-import type { HookDeliveryAttempt } from "../github/hook-deliveries.js";
+import type { HookDeliveryAttempt } from "../github/transport/hook-deliveries.js";
 import type { OnceMarks } from "./once-marks.js";
 
 /** GitHub keeps deliveries for 3 days; redeliveries are only possible within that window. */

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), one registry per app instance so tests can run several.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { RequestCounter } from "../github/request-accounting.js";
+import { RequestCounter } from "../github/transport/request-accounting.js";
 import type { QueueStats } from "./queue.js";
 
 export class RuntimeMetrics {

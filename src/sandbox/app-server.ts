@@ -12,7 +12,7 @@ import type { AppServices } from "../triggers/services.js";
 import type { GitHubSandbox } from "./server.js";
 import { generateSigningKey, parseSigningKey, publicPemOf } from "../trust/signing-key.js";
 
-/** The portal's settings (src/github/portal-mount.ts reads them when the app loads). */
+/** The portal's settings (src/github/portal/portal-mount.ts reads them when the app loads). */
 const PORTAL_ENV = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "GHE_HOST", "GHE_PROTOCOL", "PRIVATE_KEY", "SOC2_GUARD_PUBLIC_URL"];
 
 export interface AppServerOptions {

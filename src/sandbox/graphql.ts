@@ -1,7 +1,7 @@
 // GraphQL over the sandbox's state, executed by `graphql` against GitHub's public schema
 // (@octokit/graphql-schema): documents are parsed and validated like GitHub does, and
 // every value goes through GitHub's types. Resolvers cover the fields soc2-guard reads
-// (src/github/queries.ts, the archive writer) and the `createCommitOnBranch` mutation.
+// (src/github/facts/queries.ts, the archive writer) and the `createCommitOnBranch` mutation.
 
 import { readFileSync } from "node:fs";
 import { buildSchema, execute, parse, validate, GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";

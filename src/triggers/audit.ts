@@ -1,13 +1,13 @@
 // Settings events and the daily pass → the org audit → drift issues. Changes the app made
 // itself are audited but never fixed again, so a fix can never loop.
 
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import type { AppServices } from "./services.js";
 import type { Logger } from "./evaluate-pull-request.js";
-import { auditOrganization, auditRepository, type AuditResult } from "../github/org-audit-run.js";
-import { syncDriftIssues } from "../github/org-audit-issues.js";
-import { loadConfig } from "../github/config-loader.js";
-import { configuredBy } from "../github/evidence-settings-change.js";
+import { auditOrganization, auditRepository, type AuditResult } from "../github/audit/org-audit-run.js";
+import { syncDriftIssues } from "../github/audit/org-audit-issues.js";
+import { loadConfig } from "../github/facts/config-loader.js";
+import { configuredBy } from "../github/evidence/evidence-settings-change.js";
 import { buildSettingsChangeRecord } from "../evidence/record.js";
 
 export interface AuditTrigger {

@@ -10,18 +10,18 @@
 //   head becomes a failure that says so, with the evaluation id.
 
 import { createHash, randomUUID } from "node:crypto";
-import type { GitHubClient } from "../github/client.js";
-import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts-loader.js";
-import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run-writer.js";
-import { openPullRequestsForCommit } from "../github/pulls-for-commit.js";
+import type { GitHubClient } from "../github/transport/client.js";
+import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts/facts-loader.js";
+import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run/check-run-writer.js";
+import { openPullRequestsForCommit } from "../github/check-run/pulls-for-commit.js";
 import { evaluate } from "../verdict/evaluate.js";
 import { evaluateOffMainThread } from "../verdict/off-thread.js";
 import { catalogue } from "../controls/index.js";
 import { combineVerdicts, type PullVerdict } from "../verdict/combine.js";
 import type { Verdict } from "../verdict/types.js";
 import type { AppServices } from "./services.js";
-import { encodeOwnCheckRecord, type OwnCheckRecord } from "../github/own-check-record.js";
-import { withPush } from "../github/commits-loader.js";
+import { encodeOwnCheckRecord, type OwnCheckRecord } from "../github/check-run/own-check-record.js";
+import { withPush } from "../github/facts/commits-loader.js";
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;

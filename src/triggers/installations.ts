@@ -2,7 +2,7 @@
 // organization installation, with that installation's token.
 
 import type { Probot } from "probot";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 
 export async function forEachOrganizationInstallation(app: Probot, work: (gh: GitHubClient, org: string) => Promise<void>, onError: (org: string, error: unknown) => void): Promise<number> {
   const appClient = (await app.auth()) as unknown as GitHubClient;

@@ -3,12 +3,12 @@
 // period is the lock, so several replicas and several triggers make one export.
 
 import type { ReexportRequest } from "../export/dispatch.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import type { AppServices } from "./services.js";
 import type { Logger } from "./evaluate-pull-request.js";
-import { runMonthlyExport, type MonthlyExportResult } from "../github/export-run.js";
-import { loadConfig } from "../github/config-loader.js";
-import { configHashReader, pullRequestEvidenceLoader } from "../github/evidence-reconcile.js";
+import { runMonthlyExport, type MonthlyExportResult } from "../github/export/export-run.js";
+import { loadConfig } from "../github/facts/config-loader.js";
+import { configHashReader, pullRequestEvidenceLoader } from "../github/evidence/evidence-reconcile.js";
 
 /** The month before `now`, as YYYY-MM: what a run on the first of the month exports. */
 export function previousMonth(now: Date): string {

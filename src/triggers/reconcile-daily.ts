@@ -2,11 +2,11 @@
 // month so far (and, in the first days of a month, the month before) is compared with the
 // ledger and every missing record is backfilled, marked collected late.
 
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import type { AppServices } from "./services.js";
 import type { Logger } from "./evaluate-pull-request.js";
-import { configHashReader, organizationTargets, pullRequestEvidenceLoader, reconcileArchive } from "../github/evidence-reconcile.js";
-import { loadConfig } from "../github/config-loader.js";
+import { configHashReader, organizationTargets, pullRequestEvidenceLoader, reconcileArchive } from "../github/evidence/evidence-reconcile.js";
+import { loadConfig } from "../github/facts/config-loader.js";
 import { monthPeriod } from "../evidence/reconcile.js";
 
 export function periodsToReconcile(now: Date): string[] {

@@ -5,18 +5,18 @@
 // in the archive repository. A GitHub outage delays the record; it never drops it.
 
 import { join } from "node:path";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import type { AppServices } from "./services.js";
 import type { Logger } from "./evaluate-pull-request.js";
 import type { PushEventPayload } from "./payloads.js";
-import { loadPullRequest } from "../github/facts-loader.js";
+import { loadPullRequest } from "../github/facts/facts-loader.js";
 import { evaluate } from "../verdict/evaluate.js";
 import { buildDirectPushRecord, buildPullRequestRecord, pullRequestRecordId, pushRecordId } from "../evidence/record.js";
 import { branchOf, isLandingOf, isRecordedBranch, landingCandidates } from "../evidence/direct-push.js";
 import { directPushIssue, evidenceWaitingIssue, retroReviewIssue } from "../evidence/issue-bodies.js";
-import { loadConfig } from "../github/config-loader.js";
+import { loadConfig } from "../github/facts/config-loader.js";
 import { EvidenceIntake, type IntakeHealth } from "../evidence/evidence-intake.js";
-import { loadPushLanding } from "../github/evidence-push-landing.js";
+import { loadPushLanding } from "../github/evidence/evidence-push-landing.js";
 
 const MERGE_VISIBLE_RETRY_MS = [500, 2_000, 5_000];
 

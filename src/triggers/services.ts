@@ -3,17 +3,17 @@
 
 import type { Control } from "../controls/types.js";
 import { catalogue } from "../controls/index.js";
-import { EtagCache, RequestCounter } from "../github/request-accounting.js";
-import type { UpdateMergeCache } from "../github/update-merge.js";
+import { EtagCache, RequestCounter } from "../github/transport/request-accounting.js";
+import type { UpdateMergeCache } from "../github/facts/update-merge.js";
 import { KeyedSerializer, type PullRequestSerializer } from "../runtime/serializer.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient } from "../github/transport/client.js";
 import type { ArchiveConfig } from "../config/types.js";
 import { SpoolingArchive } from "../evidence/pending-spool.js";
 import { BatchingArchive } from "../evidence/batching-archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
-import { GitHubRepositoryArchive } from "../github/archive-repository.js";
+import { GitHubRepositoryArchive } from "../github/evidence/archive-repository.js";
 import { LocalIssueSink, type IssueSink } from "../evidence/issue-sink.js";
-import { appBotLogin, GitHubIssueSink } from "../github/evidence-issues.js";
+import { appBotLogin, GitHubIssueSink } from "../github/evidence/evidence-issues.js";
 import type { IntakeHealth } from "../evidence/evidence-intake.js";
 import { APP_VERSION } from "../version.js";
 import { generateSigningKey, type SigningKey } from "../trust/signing-key.js";

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import type { GitHubClient } from "../../src/github/client.js";
-import { auditOrganization, auditRepository } from "../../src/github/org-audit-run.js";
-import { syncDriftIssues } from "../../src/github/org-audit-issues.js";
-import { EtagCache, RequestCounter } from "../../src/github/request-accounting.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
+import { auditOrganization, auditRepository } from "../../src/github/audit/org-audit-run.js";
+import { syncDriftIssues } from "../../src/github/audit/org-audit-issues.js";
+import { EtagCache, RequestCounter } from "../../src/github/transport/request-accounting.js";
 import { defaultAuditConfig, parseAuditConfig, type AuditConfig } from "../../src/config/audit.js";
 import { safeDefaults } from "../../src/config/defaults.js";
 import { isOwnChange } from "../../src/audit/own-change.js";

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { allowContractViolations, contractViolationDetails, contractViolations, registerGitHubBase } from "../setup/github-contract.js";
-import { PULL_REQUEST_FACTS, MORE_COMMITS, MORE_FILES } from "../../src/github/queries.js";
+import { PULL_REQUEST_FACTS, MORE_COMMITS, MORE_FILES } from "../../src/github/facts/queries.js";
 import { checkGraphqlDocument, checkGraphqlRequest, checkRestRequest, findOperation } from "../helpers/github-contract.js";
 
 const gh = (baseUrl = "https://api.github.com") =>

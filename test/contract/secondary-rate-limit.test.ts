@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { installSecondaryRateLimitRetry } from "../../src/github/secondary-rate-limit.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import { installSecondaryRateLimitRetry } from "../../src/github/transport/secondary-rate-limit.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const client = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSign } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { FULL, ORG, ARCHIVE_REPO } from "../../src/sandbox/index.js";
-import { GitHubRepositoryArchive } from "../../src/github/archive-repository.js";
+import { GitHubRepositoryArchive } from "../../src/github/evidence/archive-repository.js";
 import { verifyChain } from "../../src/evidence/verify.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 import { startE2E, type E2E } from "./harness.js";
 
 let e: E2E;

@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProbotOctokit } from "probot";
 import { FakeArchiveRepository } from "./fake-archive-repository.js";
-import { ContentCreationPacer, GitHubRepositoryArchive } from "../../src/github/archive-repository.js";
+import { ContentCreationPacer, GitHubRepositoryArchive } from "../../src/github/evidence/archive-repository.js";
 import { BatchingArchive } from "../../src/evidence/batching-archive.js";
 import { SpoolingArchive } from "../../src/evidence/pending-spool.js";
 import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive } from "../../src/evidence/archive.js";
 import { buildDirectPushRecord, type EvidenceRecord, type SealedRecord } from "../../src/evidence/record.js";
 import { sealAll, GENESIS } from "../../src/evidence/ledger.js";
 import { verifyChain } from "../../src/evidence/verify.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const API = "https://api.github.com";
 const client = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { GitHubIssueSink } from "../../src/github/evidence-issues.js";
+import { GitHubIssueSink } from "../../src/github/evidence/evidence-issues.js";
 import { directPushIssue } from "../../src/evidence/issue-bodies.js";
 import { buildDirectPushRecord } from "../../src/evidence/record.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const API = "https://api.github.com";
 const client = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;

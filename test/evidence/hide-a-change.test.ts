@@ -10,7 +10,7 @@ import { API, createTestApp, mockInstallationToken } from "../helpers/github-moc
 import { webhookPayload } from "../helpers/payload.js";
 import { createServices } from "../../src/triggers/services.js";
 import { readArchiveDirectory } from "../../src/evidence/local-archive.js";
-import { markerPath } from "../../src/github/archive-repository.js";
+import { markerPath } from "../../src/github/evidence/archive-repository.js";
 import { FakeArchiveRepository } from "./fake-archive-repository.js";
 import type { SealedRecord } from "../../src/evidence/record.js";
 

@@ -14,7 +14,7 @@ import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive } from
 import { SpoolingArchive } from "../../src/evidence/pending-spool.js";
 import type { EvidenceRecord, SealedRecord } from "../../src/evidence/record.js";
 import * as evidence from "../../src/triggers/record-evidence.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 const mergeSha = (n: number) => n.toString(16).padStart(40, "5");

@@ -13,7 +13,7 @@ import { verifyChain } from "../../src/evidence/verify.js";
 import { evaluate } from "../../src/verdict/evaluate.js";
 import { resolveConfig } from "../../src/config/resolve.js";
 import type { CliIO } from "../../src/cli/io.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const API = "https://api.github.com";
 const c = (name: string): string => name.padEnd(40, "0").replace(/[^0-9a-f]/g, "e");

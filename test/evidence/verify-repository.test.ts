@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { FakeArchiveRepository } from "./fake-archive-repository.js";
-import { ContentCreationPacer, GitHubRepositoryArchive } from "../../src/github/archive-repository.js";
+import { ContentCreationPacer, GitHubRepositoryArchive } from "../../src/github/evidence/archive-repository.js";
 import { BatchingArchive } from "../../src/evidence/batching-archive.js";
 import { SpoolingArchive } from "../../src/evidence/pending-spool.js";
 import { buildDirectPushRecord, type EvidenceRecord } from "../../src/evidence/record.js";
 import { makeVerifyCommand } from "../../src/cli/verify.js";
 import type { CliIO } from "../../src/cli/io.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const API = "https://api.github.com";
 const client = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
-import { runMonthlyExport, type MonthlyExportDeps } from "../../src/github/export-run.js";
+import { runMonthlyExport, type MonthlyExportDeps } from "../../src/github/export/export-run.js";
 import { MonthlySchedule, nextRunAfter, type Timers } from "../../src/runtime/monthly-schedule.js";
 import { parseDispatchPayload } from "../../src/export/dispatch.js";
 import { makeExportCommand } from "../../src/cli/export.js";

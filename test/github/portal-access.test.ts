@@ -6,8 +6,8 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import { GitHubPortal } from "../../src/github/portal-access.js";
-import { GitHubSignIn, githubUrls } from "../../src/github/portal-sign-in.js";
+import { GitHubPortal } from "../../src/github/portal/portal-access.js";
+import { GitHubSignIn, githubUrls } from "../../src/github/portal/portal-sign-in.js";
 import type { AppServices } from "../../src/triggers/services.js";
 
 const API = "https://api.github.com";

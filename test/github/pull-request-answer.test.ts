@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { codeOwnersBlob, decodeBlob, decodeChecks, decodeLabels, decodeReviews, type FactsQueryResult } from "../../src/github/pull-request-answer.js";
+import { codeOwnersBlob, decodeBlob, decodeChecks, decodeLabels, decodeReviews, type FactsQueryResult } from "../../src/github/facts/pull-request-answer.js";
 
 const answer = JSON.parse(readFileSync(new URL("./fixtures/pull-request-facts.answer.json", import.meta.url), "utf8")) as FactsQueryResult;
 const pr = answer.repository!.pullRequest!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyMergeCommit, COMPARE_MAX_FILES, treeFact, type CompareFile, type UpdateMergeCache } from "../../src/github/update-merge.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import { classifyMergeCommit, COMPARE_MAX_FILES, treeFact, type CompareFile, type UpdateMergeCache } from "../../src/github/facts/update-merge.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 
 const mod = (filename: string, sha: string, extra: Partial<CompareFile> & { patch?: string } = {}): CompareFile => ({ filename, status: "modified", sha, ...extra });
 const many = (n: number) => Array.from({ length: n }, (_, i) => mod(`f${i}`, `s${i}`));

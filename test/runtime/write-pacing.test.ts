@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Probot, ProbotOctokit } from "probot";
-import { isWriteRequest, LocalWriteSlots, paceWrites } from "../../src/github/write-pacing.js";
+import { isWriteRequest, LocalWriteSlots, paceWrites } from "../../src/github/transport/write-pacing.js";
 
 describe("write pacing", () => {
   it.each([

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHmac, createSign } from "node:crypto";
 import { createServer } from "node:http";
 import { GitHubSandbox, seedOrganization, FULL, ORG, ARCHIVE_REPO, INSTALLATION_ID } from "../../src/sandbox/index.js";
-import { PULL_REQUEST_FACTS, CONFIG_FILE } from "../../src/github/queries.js";
+import { PULL_REQUEST_FACTS, CONFIG_FILE } from "../../src/github/facts/queries.js";
 import { checkRestResponse } from "./response-contract.js";
 import { findOperation } from "../helpers/github-contract.js";
 

@@ -15,7 +15,7 @@ import { LocalCheckpointLog } from "../../src/evidence/local-checkpoints.js";
 import { generateSigningKey } from "../../src/trust/signing-key.js";
 import { signCheckpoint } from "../../src/trust/checkpoint.js";
 import { makeVerifyCommand } from "../../src/cli/verify.js";
-import { runMonthlyExport } from "../../src/github/export-run.js";
+import { runMonthlyExport } from "../../src/github/export/export-run.js";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { pushRecord, tamper } from "./tamper.js";

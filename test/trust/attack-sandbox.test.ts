@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitHubSandbox, seedOrganization, ORG, ARCHIVE_REPO, INSTALLATION_ID } from "../../src/sandbox/index.js";
-import { GitHubRepositoryArchive, ContentCreationPacer } from "../../src/github/archive-repository.js";
+import { GitHubRepositoryArchive, ContentCreationPacer } from "../../src/github/evidence/archive-repository.js";
 import { GitHubCheckpointIssue, CHECKPOINTS_TITLE } from "../../src/github/evidence/checkpoint-issue.js";
 import { CheckpointPublisher } from "../../src/evidence/checkpoint-publisher.js";
 import { AppRecordSigner } from "../../src/trust/record-signer.js";
@@ -124,8 +124,8 @@ describe("verify --repo --key on the sandbox's archive repository", () => {
 
 describe("verify --repo --export on the sandbox's archive repository", () => {
   it("checks the export the app committed and the statement in its export issue; names a replaced CSV", async () => {
-    const { runMonthlyExport } = await import("../../src/github/export-run.js");
-    const { GitHubIssueSink } = await import("../../src/github/evidence-issues.js");
+    const { runMonthlyExport } = await import("../../src/github/export/export-run.js");
+    const { GitHubIssueSink } = await import("../../src/github/evidence/evidence-issues.js");
     const gh = tokenClient(token, sandbox.apiUrl);
     const archive = new GitHubRepositoryArchive(gh, { owner: ORG, repo: ARCHIVE_REPO, branch: "main" });
     const result = await runMonthlyExport(

@@ -5,7 +5,7 @@
 // never counted. The issue is found again only when the app opened it. list() also reads
 // the export issues the app opened (each carries its period's checkpoint).
 
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../transport/client.js";
 import type { CheckpointAnchor } from "../../evidence/checkpoint-publisher.js";
 import { renderCheckpointComment, type Checkpoint } from "../../trust/checkpoint.js";
 import type { DsseEnvelope } from "../../trust/dsse.js";

@@ -1,0 +1,161 @@
+// The portal's access and evidence adapter: everything the portal learns from GitHub, with
+// the app's own credentials. Who may see an organization's evidence is decided as
+// policy-bot decides repository permission — with the installation token, not the user's:
+// read (or more) on the org's archive repository, or an active membership of the auditors
+// team. The evidence is the archive the app writes (EvidenceArchive.read) and the export's
+// summary.json; nothing is copied anywhere else.
+
+import type { Probot } from "probot";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GitHubClient } from "../transport/client.js";
+import { loadConfig } from "../facts/config-loader.js";
+import { GitHubExportIssues } from "../export/export-issues.js";
+import type { AppServices } from "../../triggers/services.js";
+import type { ArchiveConfig } from "../../config/types.js";
+import type { Period } from "../../evidence/reconcile.js";
+import type { ReviewIssueState } from "../../export/exception-row.js";
+import type { AccessDecision, ExportStatus, PortalAccess, PortalEvidence } from "../../web/ports.js";
+
+const READ_OR_MORE = new Set(["read", "triage", "write", "maintain", "admin"]);
+const httpStatus = (error: unknown): number | undefined => (error as { status?: number }).status;
+
+export interface GitHubPortalOptions {
+  /** The team whose members may see the evidence without repository access (slug). */
+  auditorsTeam: string | null;
+  webBase: string;
+  /** How long an organization's installation and archive config are reused. */
+  ttlMs?: number;
+}
+
+interface Installation {
+  gh: GitHubClient;
+  archive: ArchiveConfig;
+  at: number;
+}
+
+export class GitHubPortal implements PortalAccess, PortalEvidence {
+  private readonly installations = new Map<string, Installation>();
+  /** Export summaries and review states, reused for a minute: pages ask for them often, they change rarely. */
+  private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  private reuse<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.answers.get(key);
+    if (hit && Date.now() - hit.at < 60_000) return hit.value as Promise<T>;
+    const value = load();
+    value.catch(() => this.answers.delete(key));
+    this.answers.set(key, { at: Date.now(), value });
+    if (this.answers.size > 2_000) this.answers.delete(this.answers.keys().next().value!);
+    return value;
+  }
+
+  constructor(
+    private readonly app: Pick<Probot, "auth">,
+    private readonly services: Pick<AppServices, "archiveFor" | "archiveDir">,
+    private readonly options: GitHubPortalOptions,
+  ) {}
+
+  get webBase(): string {
+    return `${this.options.webBase.replace(/\/$/, "")}/`;
+  }
+
+  private async appClient(): Promise<GitHubClient> {
+    return (await this.app.auth()) as unknown as GitHubClient;
+  }
+
+  async organizations(): Promise<string[]> {
+    const gh = await this.appClient();
+    const installations = await gh.paginate("GET /app/installations", { per_page: 100 });
+    return installations.filter((i) => i.target_type === "Organization" && i.account && "login" in i.account).map((i) => (i.account as { login: string }).login).sort();
+  }
+
+  /** The organization's installation client and archive config; null when the app is not installed there. */
+  private async installation(org: string): Promise<Installation | null> {
+    const key = org.toLowerCase();
+    const hit = this.installations.get(key);
+    if (hit && Date.now() - hit.at < (this.options.ttlMs ?? 300_000)) return hit;
+    const gh = await this.appClient();
+    const installations = await gh.paginate("GET /app/installations", { per_page: 100 });
+    const found = installations.find((i) => i.account && "login" in i.account && String(i.account.login).toLowerCase() === key);
+    if (!found) return null;
+    const client = (await this.app.auth(found.id)) as unknown as GitHubClient;
+    const archive = (await loadConfig(client, (found.account as { login: string }).login)).config.archive;
+    const entry = { gh: client, archive, at: Date.now() };
+    this.installations.set(key, entry);
+    return entry;
+  }
+
+  private async must(org: string): Promise<Installation> {
+    const i = await this.installation(org);
+    if (!i) throw new Error(`soc2-guard is not installed on ${org}`);
+    return i;
+  }
+
+  async canView(org: string, login: string): Promise<AccessDecision> {
+    const i = await this.installation(org);
+    if (!i) return { allowed: false };
+    try {
+      const { data } = await i.gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: org, repo: i.archive.repository, username: login });
+      if (READ_OR_MORE.has(data.permission)) return { allowed: true, via: `${data.permission} on ${org}/${i.archive.repository}` };
+    } catch (error) {
+      if (httpStatus(error) !== 404) throw error;
+    }
+    if (this.options.auditorsTeam) {
+      try {
+        const { data } = await i.gh.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: this.options.auditorsTeam, username: login });
+        if (data.state === "active") return { allowed: true, via: `member of @${org}/${this.options.auditorsTeam}` };
+      } catch (error) {
+        if (httpStatus(error) !== 404) throw error;
+      }
+    }
+    return { allowed: false };
+  }
+
+  async read(org: string) {
+    const i = await this.must(org);
+    return this.services.archiveFor(i.gh, org, i.archive).read();
+  }
+
+  exportStatus(org: string, period: string): Promise<ExportStatus> {
+    return this.reuse(`export\n${org.toLowerCase()}\n${period}`, () => this.loadExportStatus(org, period));
+  }
+
+  private async loadExportStatus(org: string, period: string): Promise<ExportStatus> {
+    const path = `exports/${period}/summary.json`;
+    let text: string | null = null;
+    if (this.services.archiveDir) {
+      const file = join(this.services.archiveDir, path);
+      text = existsSync(file) ? readFileSync(file, "utf8") : null;
+    } else {
+      const i = await this.must(org);
+      try {
+        const { data } = await i.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: org, repo: i.archive.repository, path, ref: i.archive.branch });
+        if (!Array.isArray(data) && "content" in data) text = Buffer.from(data.content, "base64").toString("utf8");
+      } catch (error) {
+        if (httpStatus(error) !== 404) throw error;
+      }
+    }
+    if (text === null) return { exists: false, seal: null, changes: null, reportPath: null };
+    try {
+      const summary = JSON.parse(text) as { ledger?: { seal?: { hash?: string } | null }; totals?: { changes?: number }; files?: string[] };
+      const report = `exports/${period}/report.html`;
+      return { exists: true, seal: summary.ledger?.seal?.hash ?? null, changes: summary.totals?.changes ?? null, reportPath: (summary.files ?? []).includes(report) ? report : null };
+    } catch {
+      return { exists: true, seal: null, changes: null, reportPath: null };
+    }
+  }
+
+  reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null> {
+    return this.reuse(`reviews\n${org.toLowerCase()}\n${period.label}`, () => this.loadReviewStates(org, period));
+  }
+
+  private async loadReviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null> {
+    if (this.services.archiveDir) return null;
+    const i = await this.must(org);
+    try {
+      return await new GitHubExportIssues(i.gh, org, i.archive.repository).reviewStates(period);
+    } catch {
+      return null;
+    }
+  }
+}
