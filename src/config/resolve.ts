@@ -60,7 +60,7 @@ export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
     }
     let content = parsed.content;
     if (!layer.isOrgLayer) {
-      const bounded = withinOrgBounds(content, minimums, parsed.problemAt);
+      const bounded = withinOrgBounds(content, minimums, config.exceptions, parsed.problemAt);
       content = bounded.content;
       problems.push(...bounded.problems);
     }
@@ -74,14 +74,17 @@ export function resolveConfig(layers: ConfigLayerInput[]): ResolvedConfig {
 
 /**
  * What a repository file may not decide about its own gate: where its evidence goes
- * (`archive`), who may declare its emergencies (`exceptions.allowed`) — org settings, a
- * problem on their line here — and which paths its secret scan skips beyond the globs
+ * (`archive`), who may declare its emergencies (`exceptions.allowed`) and whether an author
+ * may declare their own (`exceptions.allowSelfDeclared`) — org settings, a problem on their
+ * line here —, a retroactive review window longer than the org's
+ * (`exceptions.reviewWithinHours` may only shrink), and which paths its secret scan skips beyond the globs
  * the org's `minimums.controls.secrets.diff.ignorePaths` allows (when the org lists them;
  * an empty list forbids any).
  */
 function withinOrgBounds(
   content: ConfigFileContent,
   minimums: ConfigFileContent["minimums"] | undefined,
+  orgExceptions: Config["exceptions"],
   problemAt: (segments: Array<string | number>, message: string) => ConfigProblem,
 ): { content: ConfigFileContent; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
@@ -93,6 +96,17 @@ function withinOrgBounds(
   if (content.exceptions && "allowed" in content.exceptions) {
     problems.push(problemAt(["exceptions", "allowed"], "is an organization setting (who may declare an emergency change): set it in the organization's .github repository; the org's list stays in force"));
     const { allowed: _refused, ...rest } = content.exceptions;
+    bounded.exceptions = rest;
+  }
+  if (bounded.exceptions && "allowSelfDeclared" in bounded.exceptions) {
+    problems.push(problemAt(["exceptions", "allowSelfDeclared"], "is an organization setting (whether an author may declare their own emergency): set it in the organization's .github repository; the org's value stays in force"));
+    const { allowSelfDeclared: _refused, ...rest } = bounded.exceptions;
+    bounded.exceptions = rest;
+  }
+  const hours = bounded.exceptions?.reviewWithinHours;
+  if (typeof hours === "number" && hours > orgExceptions.reviewWithinHours) {
+    problems.push(problemAt(["exceptions", "reviewWithinHours"], `may only be shortened by a repository (the organization's ${orgExceptions.reviewWithinHours} hours stay in force)`));
+    const { reviewWithinHours: _refused, ...rest } = bounded.exceptions!;
     bounded.exceptions = rest;
   }
   const allowedIgnores = minimums?.controls?.["secrets.diff"]?.ignorePaths;

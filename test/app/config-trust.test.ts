@@ -50,6 +50,39 @@ describe("a repository cannot weaken its own gate (issue 10 item 14)", () => {
     expect(done.output!.summary).not.toContain("Emergency change** declared");
   });
 
+  it("a repository file cannot let authors declare their own emergencies (allowSelfDeclared is an org setting)", async () => {
+    const done = await evaluateWith(
+      {
+        ...base,
+        labels: [{ name: "emergency-change", addedBy: "Codertocat" }],
+        orgConfig: "exceptions:\n  allowed: [Codertocat]\n",
+        repoConfig: "controls:\n  change.ticket: { mode: advisory }\nexceptions:\n  allowSelfDeclared: true\n",
+      },
+      { permissions: { Codertocat: "admin" } },
+      labelledBy("Codertocat"),
+    );
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("line 4: `exceptions.allowSelfDeclared` is an organization setting");
+    expect(done.output!.summary).not.toContain("Emergency change** declared");
+  });
+
+  it("a repository file may shorten the retroactive review window but not lengthen it", async () => {
+    const done = await evaluateWith(
+      { ...base, reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }], orgConfig: "exceptions:\n  reviewWithinHours: 48\n", repoConfig: "exceptions:\n  reviewWithinHours: 720\n" },
+      { permissions: { "octo-reviewer": "write" } },
+    );
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("line 2: `exceptions.reviewWithinHours` may only be shortened by a repository (the organization's 48 hours stay in force)");
+  });
+
+  it("a repository file may shorten the retroactive review window", async () => {
+    const shorter = await evaluateWith(
+      { ...base, reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }], orgConfig: "exceptions:\n  reviewWithinHours: 48\n", repoConfig: "exceptions:\n  reviewWithinHours: 24\n" },
+      { permissions: { "octo-reviewer": "write" } },
+    );
+    expect(shorter.output!.summary).not.toContain("reviewWithinHours");
+  });
+
   it("a repository file cannot move the evidence archive", async () => {
     const done = await evaluateWith({ ...base, reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD }], repoConfig: "archive:\n  repository: my-own-archive\n" }, { permissions: { "octo-reviewer": "write" } });
     expect(done.conclusion).toBe("failure");
