@@ -1,10 +1,11 @@
 // Everything one export produces, from the selected records and the facts read at the
-// edges: the four files under exports/YYYY-MM/ and the issue. Pure.
+// edges: the files under exports/YYYY-MM/ and the issue. Pure.
 
 import type { IssueDraft } from "../evidence/issue-sink.js";
 import { csvDocument } from "./csv.js";
 import { CHANGES_HEADER, changeCsvValues } from "./change-row.js";
 import { EXCEPTIONS_HEADER, exceptionCsvValues, reviewOutcome, type ExceptionRow, type ReviewIssueState } from "./exception-row.js";
+import { SETTINGS_CHANGES_HEADER, settingsChangeCsvValues } from "./settings-change-row.js";
 import { ACCESS_HEADER, accessCsvValues, accessGrants, accessTotals, type AccessFacts } from "./access-review.js";
 import { buildSummary, type ExportSummary, type ReconciliationCounts } from "./summary.js";
 import { EXPORT_LABEL, exportIssueKey, exportIssueTitle, renderIssueBody } from "./issue-body.js";
@@ -16,7 +17,7 @@ import { buildReportHtml } from "../web/report.js";
 import { periodFigures, repositoryFigures } from "../web/archive-index.js";
 import type { ChangeView } from "../web/view/types.js";
 
-export const EXPORT_FILES = ["changes.csv", "exceptions.csv", "access-review.csv", "summary.json", "report.html"] as const;
+export const EXPORT_FILES = ["changes.csv", "exceptions.csv", "settings-changes.csv", "access-review.csv", "summary.json", "report.html"] as const;
 
 export interface ExportInput {
   organization: string;
@@ -64,6 +65,7 @@ export function buildExportFiles(input: ExportInput): ExportFiles {
   const files = new Map<string, string>([
     [`${dir}/changes.csv`, csvDocument(CHANGES_HEADER, input.selected.changes.map(changeCsvValues))],
     [`${dir}/exceptions.csv`, csvDocument(EXCEPTIONS_HEADER, exceptions.map(exceptionCsvValues))],
+    [`${dir}/settings-changes.csv`, csvDocument(SETTINGS_CHANGES_HEADER, input.selected.settingsChanges.map(settingsChangeCsvValues))],
     [`${dir}/access-review.csv`, csvDocument(ACCESS_HEADER, grants.map((g) => accessCsvValues(g, input.access?.twoFactorRequired ?? null)))],
     [`${dir}/summary.json`, `${JSON.stringify(summary, null, 2)}\n`],
     [`${dir}/report.html`, periodReport(input, exceptions)],

@@ -69,6 +69,13 @@ function exceptionTable(exceptions: ExceptionRow[]): string[] {
   ];
 }
 
+function settingsLine(s: ExportSummary, fileLinks: Record<string, string>): string {
+  const { applied, failed } = s.settingsChanges;
+  if (applied + failed === 0) return "None: the settings audit applied no fix in this period.";
+  const file = fileLinks["settings-changes.csv"] ? `[settings-changes.csv](${fileLinks["settings-changes.csv"]})` : "settings-changes.csv";
+  return `${applied} repository setting${applied === 1 ? "" : "s"} changed by the settings audit's \`fix: apply\`${failed > 0 ? `, ${failed} attempt${failed === 1 ? "" : "s"} refused by GitHub` : ""}: each with what it was before, what was sent and who configured the fix, in ${file}.`;
+}
+
 function reconciliationLine(s: ExportSummary): string {
   const r = s.reconciliation;
   if (!r.ran) return `Reconciliation was not run: ${r.reason}.`;
@@ -108,6 +115,10 @@ function render(input: IssueBodyInput, moved: { repositories: boolean; exception
     "### Exceptions",
     "",
     ...(moved.exceptions ? [movedNote(`The ${input.exceptions.length} exceptions`, "exceptions.csv")] : exceptionTable(input.exceptions)),
+    "",
+    "### Settings changed by soc2-guard",
+    "",
+    settingsLine(s, input.fileLinks),
     "",
     "### Reconciliation",
     "",

@@ -10,6 +10,7 @@ import type { StoredLine } from "../evidence/verify.js";
 import { inPeriod, type Period } from "../evidence/reconcile.js";
 import { changeRow, landedAt, type ChangeRow } from "./change-row.js";
 import { exceptionRows, type ExceptionRow } from "./exception-row.js";
+import { settingsChangeRow, type SettingsChangeRow } from "./settings-change-row.js";
 
 export interface ChainPoint {
   hash: string;
@@ -36,11 +37,13 @@ export interface PeriodRecords {
   period: Period;
   changes: ChangeRow[];
   exceptions: ExceptionRow[];
+  /** Repository settings the app changed in the period (the audit's fixes), by time. */
+  settingsChanges: SettingsChangeRow[];
   /** status counts per control id, e.g. { "review.approval": { pass: 40, fail: 2 } } */
   controls: Record<string, Record<string, number>>;
   /** The chain head at the end of the period (last record collected before it ended). */
   headAtPeriodEnd: ChainPoint | null;
-  /** The last record of the period in chain order: its hash seals every period record. */
+  /** The last record of the period in chain order (a change or a settings change): its hash seals every period record. */
   seal: ChainPoint | null;
   chain: ChainCheck;
   recorded: RecordedChange[];
@@ -70,7 +73,7 @@ export function pushCommittedAt(record: SealedRecord, options: SelectionOptions)
 }
 
 export function belongsToPeriod(record: SealedRecord, options: SelectionOptions): boolean {
-  // A settings change is evidence in the chain, not a change of code in the population.
+  // A settings change is not a change of code: it is listed apart (settings-changes.csv).
   if (record.kind === "settings-change") return false;
   if (record.kind === "pull-request") return record.pullRequest?.mergedAt ? inPeriod(record.pullRequest.mergedAt, options.period) : false;
   const commits = options.periodCommits?.get(record.repository.toLowerCase());
@@ -82,6 +85,7 @@ export function belongsToPeriod(record: SealedRecord, options: SelectionOptions)
 export class PeriodSelector {
   private readonly changes: ChangeRow[] = [];
   private readonly exceptions: ExceptionRow[] = [];
+  private readonly settingsChanges: SettingsChangeRow[] = [];
   private readonly controls: Record<string, Record<string, number>> = {};
   private readonly recorded: RecordedChange[] = [];
   private readonly seenIds = new Set<string>();
@@ -127,7 +131,8 @@ export class PeriodSelector {
     });
     const point = { hash: record.hash, recordId: record.id };
     if (record.collectedAt < this.options.period.until) this.headAtPeriodEnd = point;
-    if (!belongsToPeriod(record, this.options)) return;
+    const settingsChange = record.kind === "settings-change" && inPeriod(record.collectedAt, this.options.period) ? settingsChangeRow(record) : null;
+    if (!settingsChange && !belongsToPeriod(record, this.options)) return;
     if (this.seenIds.has(record.id)) {
       this.problem ??= `${location}: ${record.id} is recorded twice`;
       return;
@@ -135,6 +140,10 @@ export class PeriodSelector {
     this.seenIds.add(record.id);
     this.seal = point;
     this.sealLine = this.lines.length - 1;
+    if (settingsChange) {
+      this.settingsChanges.push(settingsChange);
+      return;
+    }
     // Commit dates are the pusher's to set: used only where no webhook saw the push land.
     const committedAt = record.collectedLate ? pushCommittedAt(record, this.options) : undefined;
     this.changes.push(changeRow(record, committedAt));
@@ -152,6 +161,7 @@ export class PeriodSelector {
       period: this.options.period,
       changes: [...this.changes].sort(byTime),
       exceptions: [...this.exceptions].sort(byTime),
+      settingsChanges: [...this.settingsChanges].sort((a, b) => a.when.localeCompare(b.when) || a.repository.localeCompare(b.repository) || a.recordId.localeCompare(b.recordId)),
       controls: this.controls,
       headAtPeriodEnd: this.headAtPeriodEnd,
       seal: this.seal,

@@ -46,6 +46,8 @@ export interface ExportSummary {
     shardsRead: string[];
   };
   totals: RepositoryTotals & { exceptionsOpen: number; secretFindings: number; piiFindings: number; percentIndependentApproval: number; percentCiPassed: number };
+  /** Repository settings soc2-guard changed (settings-changes.csv), by outcome. */
+  settingsChanges: { applied: number; failed: number };
   exceptionsByType: Record<string, number>;
   controls: Record<string, Record<string, number>>;
   repositories: Record<string, RepositoryTotals>;
@@ -110,6 +112,10 @@ export function buildSummary(input: {
       piiFindings: selected.changes.reduce((n, r) => n + r.piiFindings, 0),
       percentIndependentApproval: percent(totals.independentApproval, totals.changes),
       percentCiPassed: percent(totals.ciPassed, totals.changes),
+    },
+    settingsChanges: {
+      applied: selected.settingsChanges.filter((c) => c.outcome === "applied").length,
+      failed: selected.settingsChanges.filter((c) => c.outcome === "failed").length,
     },
     exceptionsByType,
     controls: sortedControls,

@@ -8,6 +8,7 @@ import type { AccessFacts } from "../../src/export/access-review.js";
 import type { ReviewIssueState } from "../../src/export/exception-row.js";
 import { readArchiveDirectory } from "../../src/evidence/local-archive.js";
 import { fixtureArchive, fixtureRecords, pullRecord } from "./fixture-month.js";
+import { buildSettingsChangeRecord } from "../../src/evidence/record.js";
 
 /** Splits RFC 4180 text back into rows (quoted fields may hold CRLF, commas, quotes). */
 function parseCsv(text: string): string[][] {
@@ -250,6 +251,49 @@ describe("export of the fixture month", () => {
     expect(issue.body).toContain("npx soc2-guard verify --repo acme/compliance-evidence");
     expect(issue.body).toContain("- [changes.csv](https://x/changes.csv)");
     expect(issue.body).not.toMatch(/(^|\s)@\w/);
+  });
+});
+
+describe("settings changed by soc2-guard", () => {
+  const fix = (repository: string, at: string, outcome: "applied" | "failed") =>
+    buildSettingsChangeRecord({
+      repository,
+      change: { policy: "branch.protection", request: `PUT /repos/${repository}/branches/main/protection`, description: "require 1 approving review", before: { required_approving_review_count: 0 }, after: { required_approving_review_count: 1 }, outcome, status: outcome === "applied" ? 200 : 403 },
+      configuredBy: { sources: ["org:.github/soc2-guard.yml"], commit: "c0ffee".repeat(6) + "c0ff", login: "=olivia", committedAt: "2026-11-01T08:00:00Z" },
+      configHash: "h",
+      at,
+      meta: { deliveryId: "d-fix", appVersion: "test", collectedAt: at },
+    });
+
+  it("lists the period's settings changes in settings-changes.csv, counts them in summary.json and the issue, and seals them", async () => {
+    const records = [...fixtureRecords(), fix("acme/api", "2026-11-29T10:00:00.000Z", "applied"), fix("acme/web", "2026-11-29T11:00:00.000Z", "failed"), fix("acme/api", "2026-12-01T00:30:00.000Z", "applied")];
+    records.sort((a, b) => a.collectedAt.localeCompare(b.collectedAt));
+    const { dir } = await fixtureArchive(records);
+    const selected = selectPeriod(readArchiveDirectory(dir).lines, { period: exportPeriod("2026-11")! });
+    const exported = buildExportFiles({ organization: "acme", selected, reconciliation: { ran: true, population: 6, records: 6, addedLate: 0, missing: [] }, access: null, reviewStates: new Map(), now: "2026-12-01T02:00:00Z", archive: "dir", repositories: [], excludedRepositories: [], shardsRead: [] });
+    const rows = parseCsv(exported.files.get("exports/2026-11/settings-changes.csv")!);
+    expect(rows[0]).toEqual(["repository", "when", "policy", "request", "description", "outcome", "status", "before", "after", "configured_by", "config_commit", "config_sources", "record_id", "record_hash"]);
+    // The one after the period's end (December) stays out; the login is neutralised.
+    expect(rows.slice(1).map((r) => [r[0], r[5], r[6], r[7], r[9]])).toEqual([
+      ["acme/api", "applied", "200", '{"required_approving_review_count":0}', "'=olivia"],
+      ["acme/web", "failed", "403", '{"required_approving_review_count":0}', "'=olivia"],
+    ]);
+    expect(exported.summary.settingsChanges).toEqual({ applied: 1, failed: 1 });
+    // Settings changes are not code changes: the population is unchanged.
+    expect(exported.summary.totals.changes).toBe(selectPeriod(readArchiveDirectory((await fixtureArchive()).dir).lines, { period: exportPeriod("2026-11")! }).changes.length);
+    const lastInPeriod = selected.settingsChanges.at(-1)!;
+    const chainOrderLast = [...selected.changes.map((c) => c.recordId), ...selected.settingsChanges.map((c) => c.recordId)];
+    expect(chainOrderLast).toContain(selected.seal!.recordId);
+    expect(selected.segment.some((l) => l.text.includes(lastInPeriod.recordId))).toBe(true);
+    const issue = buildExportIssue({ exported, fileLinks: { "settings-changes.csv": "exports/2026-11/settings-changes.csv" }, verifyArgs: "--archive dir" });
+    expect(issue.body).toContain("### Settings changed by soc2-guard");
+    expect(issue.body).toContain("1 repository setting changed by the settings audit's `fix: apply`, 1 attempt refused by GitHub");
+  });
+
+  it("says so when the audit changed nothing", async () => {
+    const { exported } = await fixtureExport();
+    expect(exported.summary.settingsChanges).toEqual({ applied: 0, failed: 0 });
+    expect(buildExportIssue({ exported, fileLinks: {}, verifyArgs: "--archive dir" }).body).toContain("None: the settings audit applied no fix in this period.");
   });
 });
 

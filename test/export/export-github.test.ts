@@ -134,7 +134,7 @@ describe("export against the archive repository", () => {
     expect(log[0]).toMatch(/^export: SOC 2 evidence 2026-11 \(8 changes, seal [0-9a-f]{12}\)$/);
     expect(log[1]).toMatch(/^evidence: 2 records/);
     const files = fake.files();
-    expect([...files.keys()].filter((p) => p.startsWith("exports/")).sort()).toEqual(["exports/2026-11/access-review.csv", "exports/2026-11/changes.csv", "exports/2026-11/exceptions.csv", "exports/2026-11/report.html", "exports/2026-11/summary.json"]);
+    expect([...files.keys()].filter((p) => p.startsWith("exports/")).sort()).toEqual(["exports/2026-11/access-review.csv", "exports/2026-11/changes.csv", "exports/2026-11/exceptions.csv", "exports/2026-11/report.html", "exports/2026-11/settings-changes.csv", "exports/2026-11/summary.json"]);
     const changes = files.get("exports/2026-11/changes.csv")!;
     expect(changes).toContain("acme/api,pull-request,#15,Lost webhook,");
     // Backfilled weeks later, it is dated when it landed on the branch, not when it was collected.

@@ -127,7 +127,7 @@ describe("export runner on a local archive", () => {
     await clock.advanceTo(new Date("2026-12-01T02:00:01Z"));
     schedule.stop();
     const files = readdirSync(join(dir, "exports/2026-11")).sort();
-    expect(files).toEqual(["access-review.csv", "changes.csv", "exceptions.csv", "report.html", "summary.json"]);
+    expect(files).toEqual(["access-review.csv", "changes.csv", "exceptions.csv", "report.html", "settings-changes.csv", "summary.json"]);
     const changesBefore = readFileSync(join(dir, "exports/2026-11/changes.csv"), "utf8");
 
     // 2. The workflow's repository_dispatch arrives for the same month.

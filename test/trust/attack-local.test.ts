@@ -170,7 +170,7 @@ describe("verify --export YYYY-MM (local layout)", () => {
     expect(readFileSync(issueFile(), "utf8")).toMatch(/### Signed checkpoint[\s\S]*application\/vnd\.soc2-guard\.export\+json/);
     const { code, out } = await run(l, ["--export", "2026-11"]);
     expect(out).toMatch(/ok: export 2026-11/);
-    for (const f of ["changes.csv", "exceptions.csv", "access-review.csv", "summary.json"]) expect(out).toContain(`✔ exports/2026-11/${f}: ok — signed, and recomputed from the records byte for byte`);
+    for (const f of ["changes.csv", "exceptions.csv", "settings-changes.csv", "access-review.csv", "summary.json"]) expect(out).toContain(`✔ exports/2026-11/${f}: ok — signed, and recomputed from the records byte for byte`);
     expect(code).toBe(0);
   });
 
