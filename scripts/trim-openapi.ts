@@ -29,6 +29,9 @@ export const OPERATIONS = [
   "GET /orgs/{org}/installation",
   "GET /installation/repositories",
   "GET /rate_limit",
+  // the app's webhook delivery log and redelivery (src/github/hook-deliveries.ts)
+  "GET /app/hook/deliveries",
+  "POST /app/hook/deliveries/{delivery_id}/attempts",
   // checks
   "POST /repos/{owner}/{repo}/check-runs",
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",

@@ -291,6 +291,8 @@ export function createApp(options: AppOptions = {}) {
     });
 
     // ── scheduled work, once across replicas ──
+    /** True once shutdown began: not ready, no redelivery asked for. */
+    let draining = false;
     const tasks: ScheduledTask[] = [];
     if (process.env.SOC2_GUARD_DAILY !== "off") {
       // The daily pass: evidence reconciliation (and the spool), then every organization's settings (2FA changes send no event).
@@ -343,16 +345,17 @@ export function createApp(options: AppOptions = {}) {
             known: (guid) => runtime.queue.knows(guid),
             marks: runtime.marks,
             now: services.now,
+            stopping: () => draining,
           });
           metrics.redelivered.inc(result.redelivered.length);
-          if (result.failed > 0) app.log.info({ ...result, redelivered: result.redelivered.length }, "delivery recovery");
+          if (result.failed > 0) app.log.info({ ...result, redelivered: result.redelivered.length, givenUp: result.givenUp.length }, "delivery recovery");
+          if (result.givenUp.length > 0) app.log.error({ deliveries: result.givenUp.slice(0, 20) }, "deliveries still failing after every redelivery we asked for: see the app's Advanced tab");
         },
       });
     }
     void runtime.schedules.start(tasks).catch((error: unknown) => app.log.error({ err: describeError(error) }, "schedules could not start"));
 
     // ── the HTTP side: health, metrics, ingress, shutdown ──
-    let draining = false;
     // Without a finer report from the evidence path: records waiting for 15 minutes on end are stuck.
     let waitingSince: number | null = null;
     const spoolStuck = (): string | null => {

@@ -35,8 +35,11 @@ export interface AppServerOptions {
   stateDir?: string;
   /** Share a Redis with other replicas (REDIS_URL); absent → the embedded queue. */
   redisUrl?: string;
-  /** Run the delivery recovery every this many seconds (off when absent). */
-  recoverySeconds?: number;
+  /**
+   * Run the delivery recovery every this many seconds (first pass at start); "off" to turn
+   * it off. Absent → the production default (every 5 minutes, first pass at start).
+   */
+  recoverySeconds?: number | "off";
   /** Job retries' first backoff, ms (SOC2_GUARD_RETRY_BASE_MS); default 50. */
   jobRetryBaseMs?: number;
   /** Lock expiry for jobs and PRs (SOC2_GUARD_LOCK_MS). */
@@ -118,7 +121,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     SOC2_GUARD_STATE_DIR: options.stateDir ?? join(options.spoolDir, "..", "state"),
     SOC2_GUARD_FINGERPRINT_KEY: options.fingerprintKey ?? "0f".repeat(32),
     SOC2_GUARD_DAILY: "off",
-    SOC2_GUARD_RECOVERY_MINUTES: options.recoverySeconds ? String(options.recoverySeconds / 60) : "off",
+    ...(options.recoverySeconds === "off" ? { SOC2_GUARD_RECOVERY_MINUTES: "off" } : options.recoverySeconds ? { SOC2_GUARD_RECOVERY_MINUTES: String(options.recoverySeconds / 60) } : {}),
     SOC2_GUARD_RETRY_BASE_MS: String(options.jobRetryBaseMs ?? 50),
     SOC2_GUARD_RETRY_CAP_MS: "2000",
     ...(options.lockMs ? { SOC2_GUARD_LOCK_MS: String(options.lockMs) } : {}),

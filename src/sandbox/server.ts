@@ -175,10 +175,12 @@ export class GitHubSandbox {
 
   /**
    * POSTs one delivery the way GitHub does. `id` reuses a delivery id (a redelivery);
-   * `signature` forges ("forged": signed with another secret) or omits it ("unsigned").
+   * `signature` forges ("forged": signed with another secret) or omits it ("unsigned");
+   * `url` sends elsewhere than the app (a test playing a server that has gone away).
    */
-  async send(event: string, payload: Record<string, unknown>, options: { id?: string; signature?: "valid" | "forged" | "unsigned"; timeoutMs?: number } = {}): Promise<Delivery> {
-    if (!this.webhookUrl) throw new Error("sandbox: no webhook URL set");
+  async send(event: string, payload: Record<string, unknown>, options: { id?: string; signature?: "valid" | "forged" | "unsigned"; timeoutMs?: number; url?: string } = {}): Promise<Delivery> {
+    const target = options.url ?? this.webhookUrl;
+    if (!target) throw new Error("sandbox: no webhook URL set");
     const id = options.id ?? randomUUID();
     const body = JSON.stringify(payload);
     const signed = options.signature ?? "valid";
@@ -196,7 +198,7 @@ export class GitHubSandbox {
     const started = performance.now();
     let status = 0;
     try {
-      const res = await fetch(this.webhookUrl, { method: "POST", headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      const res = await fetch(target, { method: "POST", headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       status = res.status;
       await res.arrayBuffer();
     } catch {

@@ -1,12 +1,14 @@
 // The embedded runtime end to end over HTTP (no Redis): the ingress answers 202 from the
 // queue, a restart resumes accepted work, and deliveries GitHub failed to make while the
-// app was down are asked for again — once each, never for one already queued.
+// app was down are asked for again — once per failed attempt, never for one already
+// queued. Every request the app sends the sandbox is checked against GitHub's contract.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FULL, GitHubSandbox, seedOrganization, settle, startAppServer, type RunningApp } from "../../src/sandbox/index.js";
+import { registerGitHubBase } from "../setup/github-contract.js";
 
 const dirs: string[] = [];
 const running: Array<{ stop: () => Promise<void> }> = [];
@@ -20,10 +22,16 @@ async function setup() {
   dirs.push(dir);
   const sandbox = await new GitHubSandbox().start();
   running.push(sandbox);
+  registerGitHubBase(sandbox.apiUrl, sandbox.graphqlUrl);
   seedOrganization(sandbox);
   const options = { archiveDir: join(dir, "archive"), spoolDir: join(dir, "spool"), stateDir: join(dir, "state"), retryBaseMs: 5, jobRetryBaseMs: 20 };
   return { sandbox, options };
 }
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Moves every attempt in GitHub's log a minute into the past: old enough for a recovery pass to judge. */
+const age = (sandbox: GitHubSandbox) => {
+  for (const a of sandbox.hookAttempts) a.deliveredAt = new Date(Date.parse(a.deliveredAt) - 60_000).toISOString();
+};
 const ownRuns = (sandbox: GitHubSandbox, sha: string) => sandbox.state.mustRepo(FULL).checkRuns.filter((r) => r.app.slug === "soc2-guard" && r.headSha === sha);
 
 describe("the embedded runtime", () => {
@@ -101,5 +109,62 @@ describe("the embedded runtime", () => {
     expect(ownRuns(sandbox, head).at(-1)?.status).toBe("completed");
     expect([...sandbox.redeliveryRequests].sort()).toEqual(missed.map((a) => a.guid).sort());
     expect(sandbox.redeliveryRequests).not.toContain(known.guid);
+  });
+
+  it("runs the recovery at start by default, as production does", async () => {
+    const { sandbox, options } = await setup();
+    const s = sandbox.state;
+    // GitHub delivered while no app listened (a fresh install, a long outage).
+    sandbox.setWebhookUrl("http://127.0.0.1:9/api/github/webhooks");
+    s.createBranch(FULL, "early");
+    const head = s.commit(FULL, "early", { files: { "d.ts": "4\n" }, message: "PAY-5 d", author: "alice" });
+    s.openPullRequest(FULL, { title: "PAY-5 d", author: "alice", head: "early" });
+    await sandbox.idle();
+    const missed = [...new Set(sandbox.hookAttempts.filter((a) => a.statusCode === 0).map((a) => a.guid))];
+    expect(missed.length).toBeGreaterThan(0);
+    age(sandbox);
+
+    const app = await startAppServer(sandbox, options);
+    running.push(app);
+    const deadline = Date.now() + 10_000;
+    while (ownRuns(sandbox, head).at(-1)?.status !== "completed" && Date.now() < deadline) await sleep(50);
+    await settle(sandbox, app);
+    expect(ownRuns(sandbox, head).at(-1)?.status).toBe("completed");
+    expect([...sandbox.redeliveryRequests].sort()).toEqual(missed.sort());
+  });
+
+  it("asks again for a delivery whose redelivery found no server because the app was shutting down", async () => {
+    const { sandbox, options } = await setup();
+    const s = sandbox.state;
+    sandbox.setWebhookUrl("http://127.0.0.1:9/api/github/webhooks");
+    s.createBranch(FULL, "twice");
+    const head = s.commit(FULL, "twice", { files: { "e.ts": "5\n" }, message: "PAY-6 e", author: "alice" });
+    s.openPullRequest(FULL, { title: "PAY-6 e", author: "alice", head: "twice" });
+    await sandbox.idle();
+    const missed = [...new Set(sandbox.hookAttempts.filter((a) => a.statusCode === 0).map((a) => a.guid))].sort();
+    age(sandbox);
+
+    // This replica asks for the redeliveries, but by the time GitHub sends them it has closed its listener.
+    const send = sandbox.send.bind(sandbox);
+    let listening = false;
+    sandbox.send = (event, payload, o = {}) => send(event, payload, o.id && !listening ? { ...o, url: "http://127.0.0.1:9/api/github/webhooks" } : o);
+    const closing = await startAppServer(sandbox, options);
+    const deadline = Date.now() + 10_000;
+    while (sandbox.redeliveryRequests.length < missed.length && Date.now() < deadline) await sleep(50);
+    await sandbox.idle();
+    await closing.kill(0);
+    expect([...sandbox.redeliveryRequests].sort()).toEqual(missed);
+    expect(ownRuns(sandbox, head)).toHaveLength(0);
+    age(sandbox);
+
+    listening = true;
+    const next = await startAppServer(sandbox, options);
+    running.push(next);
+    const until = Date.now() + 10_000;
+    while (ownRuns(sandbox, head).at(-1)?.status !== "completed" && Date.now() < until) await sleep(50);
+    await settle(sandbox, next);
+    expect(ownRuns(sandbox, head).at(-1)?.status).toBe("completed");
+    // Once per failed attempt: the first failure and the failed redelivery, nothing more.
+    expect([...sandbox.redeliveryRequests].sort()).toEqual([...missed, ...missed].sort());
   });
 });

@@ -201,6 +201,24 @@ describe("GraphQL against GitHub's schema", () => {
 });
 
 describe("faults and webhooks", () => {
+  it("keeps GitHub's delivery log: every attempt, newest first, cursor-paged, and redelivers an attempt on request", async () => {
+    const app = `Bearer ${jwt(sb.privateKey, sb.appId)}`;
+    sb.setWebhookUrl("http://127.0.0.1:9/unreachable");
+    const failed = [await sb.send("ping", { zen: "a" }), await sb.send("ping", { zen: "b" }), await sb.send("ping", { zen: "c" })];
+    expect(failed.map((d) => d.status)).toEqual([0, 0, 0]);
+    const first = await call("GET", "/app/hook/deliveries?per_page=2", undefined, app);
+    expect(first.body.map((a: { guid: string }) => a.guid)).toEqual([failed[2]!.id, failed[1]!.id]);
+    expect(first.body[0]).toMatchObject({ status_code: 0, redelivery: false, event: "ping" });
+    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get("link") ?? "")![1]!;
+    const second = await call("GET", next.slice(sb.apiUrl.length), undefined, app);
+    expect(second.body[0].guid).toBe(failed[0]!.id);
+    expect((await call("POST", `/app/hook/deliveries/${first.body[0].id}/attempts`, undefined, app)).status).toBe(202);
+    await sb.idle();
+    expect(sb.redeliveryRequests).toEqual([failed[2]!.id]);
+    expect(sb.hookAttempts.at(-1)).toMatchObject({ guid: failed[2]!.id, redelivery: true, statusCode: 0 });
+    expect((await call("POST", "/app/hook/deliveries/999999/attempts", undefined, app)).status).toBe(404);
+  });
+
   it("injects 502 and secondary rate limits with retry-after on the matching endpoint only", async () => {
     sb.faults.add({ kind: "error", path: "/pulls/1/files", times: 1 });
     sb.faults.add({ kind: "secondary-rate-limit", method: "POST", path: "/check-runs", status: 429, retryAfter: 2, times: 1 });
