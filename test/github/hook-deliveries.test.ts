@@ -5,8 +5,8 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import { hookDeliveriesSince, requestRedelivery } from "../../src/github/hook-deliveries.js";
-import type { GitHubClient } from "../../src/github/client.js";
+import { hookDeliveriesSince, requestRedelivery } from "../../src/github/transport/hook-deliveries.js";
+import type { GitHubClient } from "../../src/github/transport/client.js";
 import { contractViolations } from "../setup/github-contract.js";
 
 const API = "https://api.github.com";

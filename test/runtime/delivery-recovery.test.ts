@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_REDELIVERIES, recoverDeliveries, type RecoveryDeps } from "../../src/runtime/delivery-recovery.js";
 import { FileOnceMarks } from "../../src/runtime/once-marks.js";
-import type { HookDeliveryAttempt } from "../../src/github/hook-deliveries.js";
+import type { HookDeliveryAttempt } from "../../src/github/transport/hook-deliveries.js";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
