@@ -430,6 +430,7 @@ function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): App
       appId: memo(async () => (Number(process.env.APP_ID) > 0 ? Number(process.env.APP_ID) : ((await (await app.auth()).request("GET /app")).data?.id ?? null))),
       fingerprintKey: keys.fingerprintKey,
       signingKey: keys.signingKey,
+      previousSigningKey: keys.previousSigningKey,
       ...shared,
     },
     {

@@ -109,7 +109,7 @@ export function makeVerifyCommand(clientFor: (token: string, apiUrl?: string) =>
       io.stdout(describeVerification(result, loaded.where));
       let ok = result.ok;
       if (period) {
-        const exported = await verifyExportFiles({ period, files: loaded.exportFiles, lines: loaded.lines, publicKey: key.publicKey, archive: loaded.archive, appLogins: issue ? null : loaded.appLogins, ...(issue ? { statementTexts: issue } : {}) });
+        const exported = await verifyExportFiles({ period, files: loaded.exportFiles, lines: loaded.lines, publicKey: result.keys.ring, archive: loaded.archive, appLogins: issue ? null : loaded.appLogins, ...(issue ? { statementTexts: issue } : {}) });
         io.stdout(describeExportVerification(exported));
         ok &&= exported.ok;
       }

@@ -13,6 +13,11 @@ export class StartupError extends Error {}
 
 export interface AppKeys {
   signingKey: SigningKey;
+  /**
+   * The outgoing key during a rotation (SOC2_GUARD_PREVIOUS_SIGNING_KEY): checkpoints are
+   * signed by both, so a verifier that pinned the old key learns the new one from the app.
+   */
+  previousSigningKey: SigningKey | null;
   fingerprintKey: Uint8Array;
   fingerprintKeyId: string;
   /** Which keys were generated for this process only (never in production). */
@@ -46,5 +51,7 @@ export function loadAppKeys(env: Record<string, string | undefined>): AppKeys {
   const throwaway: string[] = [];
   const signingKey = env.SOC2_GUARD_SIGNING_KEY ? parseSigningKey(signingKeyText(env.SOC2_GUARD_SIGNING_KEY)) : (throwaway.push("SOC2_GUARD_SIGNING_KEY"), generateSigningKey());
   const fingerprintKey = env.SOC2_GUARD_FINGERPRINT_KEY ? parseFingerprintKey(env.SOC2_GUARD_FINGERPRINT_KEY) : (throwaway.push("SOC2_GUARD_FINGERPRINT_KEY"), loadFingerprintKey(env));
-  return { signingKey, fingerprintKey, fingerprintKeyId: fingerprintKeyId(fingerprintKey), throwaway };
+  const previousSigningKey = env.SOC2_GUARD_PREVIOUS_SIGNING_KEY ? parseSigningKey(signingKeyText(env.SOC2_GUARD_PREVIOUS_SIGNING_KEY), "SOC2_GUARD_PREVIOUS_SIGNING_KEY") : null;
+  if (previousSigningKey && previousSigningKey.keyId === signingKey.keyId) throw new StartupError("SOC2_GUARD_PREVIOUS_SIGNING_KEY is the same key as SOC2_GUARD_SIGNING_KEY: set it to the outgoing key during a rotation, or unset it");
+  return { signingKey, previousSigningKey, fingerprintKey, fingerprintKeyId: fingerprintKeyId(fingerprintKey), throwaway };
 }

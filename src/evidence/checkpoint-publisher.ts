@@ -37,7 +37,7 @@ export class CheckpointPublisher {
   constructor(
     private readonly anchor: CheckpointAnchor,
     private readonly key: SigningKey,
-    private readonly options: { intervalMs?: number; now?: () => Date; log?: CheckpointLog } = {},
+    private readonly options: { intervalMs?: number; now?: () => Date; log?: CheckpointLog; previousKey?: SigningKey | null } = {},
   ) {}
 
   get intervalMs(): number {
@@ -77,7 +77,7 @@ export class CheckpointPublisher {
     const head = this.pending;
     if (!head || head.count <= this.lastCount) return;
     this.pending = null;
-    const signed = signCheckpoint({ archive: this.anchor.archive, count: head.count, head: head.hash, lastId: head.lastId, time: this.now().toISOString() }, this.key);
+    const signed = signCheckpoint({ archive: this.anchor.archive, count: head.count, head: head.hash, lastId: head.lastId, time: this.now().toISOString() }, this.key, this.options.previousKey ?? null);
     this.lastPublishedAt = this.now().getTime();
     try {
       await this.anchor.publish(signed.checkpoint, signed.envelope);

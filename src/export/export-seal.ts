@@ -11,7 +11,7 @@ import type { AccessFacts } from "./access-review.js";
 import type { ReviewIssueState } from "./exception-row.js";
 import type { ReconciliationCounts } from "./summary.js";
 import type { ExportInput } from "./export-files.js";
-import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope } from "../trust/dsse.js";
+import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope, type KeyRing } from "../trust/dsse.js";
 import { signCheckpoint, type Checkpoint } from "../trust/checkpoint.js";
 import type { SigningKey } from "../trust/signing-key.js";
 
@@ -132,7 +132,7 @@ export function exportStatementsIn(text: string): DsseEnvelope[] {
   return found;
 }
 
-export function verifyExportStatement(envelope: DsseEnvelope, publicKey: KeyObject): StatementCheck {
+export function verifyExportStatement(envelope: DsseEnvelope, publicKey: KeyObject | KeyRing): StatementCheck {
   const checked = verifyEnvelope(envelope, publicKey, EXPORT_PAYLOAD_TYPE);
   if (!checked.ok) return { ok: false, detail: checked.detail };
   try {

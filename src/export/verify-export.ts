@@ -7,6 +7,7 @@
 // Names every file that differs. Pure apart from the ExportFiles port it reads through.
 
 import type { KeyObject } from "node:crypto";
+import type { KeyRing } from "../trust/dsse.js";
 import type { StoredLine } from "../evidence/verify.js";
 import { verifyChain } from "../evidence/verify.js";
 import { GENESIS } from "../evidence/ledger.js";
@@ -43,7 +44,8 @@ export interface VerifyExportInput {
   /** Texts to take the statement from instead of the export issues (a copy of the issue). */
   checkpoints?: CheckpointSource[];
   statementTexts?: CheckpointSource[];
-  publicKey: KeyObject;
+  /** The pinned key, or the trusted ring verify built from it (key rotations followed). */
+  publicKey: KeyObject | KeyRing;
   archive?: string | null;
   appLogins?: string[] | null;
 }

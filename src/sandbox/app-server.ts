@@ -136,7 +136,7 @@ export async function startAppServer(sandbox: GitHubSandbox, options: AppServerO
     ...options.extraEnv,
   };
   // createApp() reads its settings from the environment when it is loaded, as in production.
-  const appKeys = ["SOC2_GUARD_SIGNING_KEY", "SOC2_GUARD_CHECKPOINT_INTERVAL_MS", "SOC2_GUARD_CHECKPOINTS_FILE", "WEBHOOK_SECRET", "ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...PORTAL_ENV, ...Object.keys(options.extraEnv ?? {})];
+  const appKeys = ["SOC2_GUARD_SIGNING_KEY", "SOC2_GUARD_PREVIOUS_SIGNING_KEY", "SOC2_GUARD_CHECKPOINT_INTERVAL_MS", "SOC2_GUARD_CHECKPOINTS_FILE", "WEBHOOK_SECRET", "ARCHIVE_DIR", "SOC2_GUARD_SPOOL_DIR", "SOC2_GUARD_STATE_DIR", "SOC2_GUARD_FINGERPRINT_KEY", "SOC2_GUARD_DAILY", "SOC2_GUARD_RECOVERY_MINUTES", "SOC2_GUARD_RETRY_BASE_MS", "SOC2_GUARD_RETRY_CAP_MS", "SOC2_GUARD_LOCK_MS", "SOC2_GUARD_EXPORT_SCHEDULE", "REDIS_URL", "APP_SLUG", ...PORTAL_ENV, ...Object.keys(options.extraEnv ?? {})];
   const saved: Record<string, string | undefined> = {};
   for (const key of appKeys) saved[key] = process.env[key];
   for (const key of appKeys) {

@@ -53,6 +53,8 @@ export interface AppServices {
   evidenceProblem?: () => string | null;
   /** The app's Ed25519 key: attestations and checkpoints (a throwaway one in tests and the sandbox). */
   signingKey: SigningKey;
+  /** The outgoing key during a key rotation: it co-signs checkpoints (see src/trust/key-rotation.ts). */
+  previousSigningKey?: SigningKey | null;
   /** The checkpoint publisher of each archive in use (flushed on shutdown and before an export). */
   checkpointPublishers: () => CheckpointPublisher[];
   /** What waits on the way into the archive, for `/readyz`: not ready when `overdue`. */
@@ -100,6 +102,7 @@ export interface ArchiveLocation {
 
 export interface ArchiveTrust {
   signingKey: SigningKey;
+  previousSigningKey?: SigningKey | null;
   fingerprintKey: Uint8Array;
   appSlug: () => Promise<string>;
 }
@@ -121,7 +124,7 @@ export function archiveFactory(
   /** Signs where records are sealed; checkpoints after commits when anchoring is on. */
   const signerFor = (key: string, anchor: () => CheckpointAnchor): AppRecordSigner => {
     if (!location.checkpoints) return new AppRecordSigner(trust.signingKey, fingerprintId);
-    const publisher = new CheckpointPublisher(anchor(), trust.signingKey, { now, ...(location.checkpoints.intervalMs !== undefined ? { intervalMs: location.checkpoints.intervalMs } : {}), ...(location.checkpoints.log ? { log: location.checkpoints.log } : {}) });
+    const publisher = new CheckpointPublisher(anchor(), trust.signingKey, { now, previousKey: trust.previousSigningKey ?? null, ...(location.checkpoints.intervalMs !== undefined ? { intervalMs: location.checkpoints.intervalMs } : {}), ...(location.checkpoints.log ? { log: location.checkpoints.log } : {}) });
     publishers.set(key, publisher);
     return new AppRecordSigner(trust.signingKey, fingerprintId, (head) => publisher.committed(head));
   };
@@ -161,7 +164,7 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
   const signingKey = overrides.signingKey ?? generateSigningKey();
   const evidenceRetry = overrides.evidenceRetry ?? DEFAULT_EVIDENCE_RETRY;
   const evidenceLog = overrides.evidenceLog ?? new ForwardingLog();
-  const { archives, ...factory } = archiveFactory(location, now, { signingKey, fingerprintKey: overrides.fingerprintKey, appSlug: overrides.appSlug }, evidenceRetry, evidenceLog);
+  const { archives, ...factory } = archiveFactory(location, now, { signingKey, previousSigningKey: overrides.previousSigningKey ?? null, fingerprintKey: overrides.fingerprintKey, appSlug: overrides.appSlug }, evidenceRetry, evidenceLog);
   const services: AppServices = {
     appVersion: APP_VERSION,
     archiveDir: location.archiveDir ?? null,

@@ -7,7 +7,7 @@
 
 import { createHash, type KeyObject } from "node:crypto";
 import type { SealedRecord } from "../evidence/record.js";
-import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope } from "./dsse.js";
+import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope, type KeyRing } from "./dsse.js";
 
 export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -144,7 +144,7 @@ export type AttestationCheck =
   | { ok: true; statement: Statement; keyid: string }
   | { ok: false; problem: "unreadable" | "bad-signature" | "not-in-toto"; detail: string };
 
-export function verifyAttestation(envelopeOrText: DsseEnvelope | string, publicKey: KeyObject): AttestationCheck {
+export function verifyAttestation(envelopeOrText: DsseEnvelope | string, publicKey: KeyObject | KeyRing): AttestationCheck {
   const envelope = typeof envelopeOrText === "string" ? asEnvelope(envelopeOrText) : envelopeOrText;
   if (!envelope) return { ok: false, problem: "unreadable", detail: "not a DSSE envelope (payload, payloadType, signatures)" };
   const checked = verifyEnvelope(envelope, publicKey, IN_TOTO_PAYLOAD_TYPE);

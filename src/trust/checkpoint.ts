@@ -7,7 +7,8 @@
 // so a note's tree-head semantics would not apply. Pure.
 
 import { createHash, type KeyObject } from "node:crypto";
-import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope } from "./dsse.js";
+import { asEnvelope, signEnvelopeWith, verifyEnvelope, type DsseEnvelope, type KeyRing } from "./dsse.js";
+import { publicPemOf } from "./signing-key.js";
 
 export const CHECKPOINT_PAYLOAD_TYPE = "application/vnd.soc2-guard.checkpoint+json";
 export const CHECKPOINT_TYPE = "https://soc2-guard.dev/checkpoint/v1";
@@ -22,17 +23,29 @@ export interface Checkpoint {
   lastId: string | null;
   time: string;
   keyId: string;
+  /**
+   * Present while the app's key is being rotated: the outgoing key (`from`) signs this
+   * checkpoint beside the incoming one (`keyId`, whose SPKI PEM is `publicKey`), so a
+   * verifier that pinned the outgoing key learns the incoming one from the app itself.
+   */
+  rotation?: { from: string; publicKey: string };
 }
 
-export function signCheckpoint(checkpoint: Omit<Checkpoint, "_type" | "keyId">, key: { privateKey: KeyObject; keyId: string }): { checkpoint: Checkpoint; envelope: DsseEnvelope } {
+export function signCheckpoint(
+  checkpoint: Omit<Checkpoint, "_type" | "keyId" | "rotation">,
+  key: { privateKey: KeyObject; publicKey?: KeyObject; keyId: string },
+  previous?: { privateKey: KeyObject; keyId: string } | null,
+): { checkpoint: Checkpoint; envelope: DsseEnvelope } {
   const full: Checkpoint = { _type: CHECKPOINT_TYPE, archive: checkpoint.archive, count: checkpoint.count, head: checkpoint.head, lastId: checkpoint.lastId, time: checkpoint.time, keyId: key.keyId };
-  return { checkpoint: full, envelope: signEnvelope(CHECKPOINT_PAYLOAD_TYPE, Buffer.from(JSON.stringify(full), "utf8"), key) };
+  if (previous && previous.keyId !== key.keyId && key.publicKey) full.rotation = { from: previous.keyId, publicKey: publicPemOf({ publicKey: key.publicKey }) };
+  const signers = full.rotation && previous ? [key, previous] : [key];
+  return { checkpoint: full, envelope: signEnvelopeWith(CHECKPOINT_PAYLOAD_TYPE, Buffer.from(JSON.stringify(full), "utf8"), signers) };
 }
 
 export type CheckpointCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; problem: "unreadable" | "bad-signature"; detail: string };
 
-export function verifyCheckpoint(envelope: DsseEnvelope, publicKey: KeyObject): CheckpointCheck {
-  const checked = verifyEnvelope(envelope, publicKey, CHECKPOINT_PAYLOAD_TYPE);
+export function verifyCheckpoint(envelope: DsseEnvelope, keys: KeyObject | KeyRing): CheckpointCheck {
+  const checked = verifyEnvelope(envelope, keys, CHECKPOINT_PAYLOAD_TYPE);
   if (!checked.ok) return { ok: false, problem: checked.problem === "malformed" || checked.problem === "wrong-type" ? "unreadable" : "bad-signature", detail: checked.detail };
   let value: Partial<Checkpoint>;
   try {
@@ -55,6 +68,7 @@ export function renderCheckpointComment(checkpoint: Checkpoint, envelope: DsseEn
     MARKER,
     `**Signed checkpoint** · ${checkpoint.count} record${checkpoint.count === 1 ? "" : "s"} · chain head \`${checkpoint.head}\` · ${checkpoint.time}`,
     "",
+    ...(checkpoint.rotation ? [`**Key rotation:** also signed by the outgoing key \`${checkpoint.rotation.from}\`, which hands over to \`${checkpoint.keyId}\` (its public key is in the signed payload).`, ""] : []),
     `Key \`${checkpoint.keyId}\`. Check with \`soc2-guard verify --key PUBLIC_KEY.pem\` (DSSE envelope, payloadType \`${CHECKPOINT_PAYLOAD_TYPE}\`).`,
     "",
     FENCE,

@@ -49,18 +49,32 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Accepts when one signature verifies under `publicKey` and the type is the expected one. */
-export function verifyEnvelope(envelope: DsseEnvelope, publicKey: KeyObject, expectedType?: string): EnvelopeCheck {
+/**
+ * The keys a verifier trusts, by key id: the pinned key plus any key a trusted key handed
+ * over to (src/trust/key-rotation.ts). A signature counts only under the key its keyid names.
+ */
+export type KeyRing = ReadonlyMap<string, KeyObject>;
+
+/** Accepts when one signature verifies under `keys` (one key, or a ring by key id) and the type is the expected one. */
+export function verifyEnvelope(envelope: DsseEnvelope, keys: KeyObject | KeyRing, expectedType?: string): EnvelopeCheck {
   const body = decode(envelope.payload);
   const message = pae(envelope.payloadType, body);
   const good = envelope.signatures.find((s) => {
+    const key = keys instanceof Map ? keys.get(s.keyid) : (keys as KeyObject);
+    if (!key) return false;
     try {
-      return verify(null, message, publicKey, decode(s.sig));
+      return verify(null, message, key, decode(s.sig));
     } catch {
       return false;
     }
   });
-  if (!good) return { ok: false, problem: "bad-signature", detail: envelope.signatures.length === 0 ? "the envelope carries no signature" : "no signature verifies under the pinned public key" };
+  if (!good) return { ok: false, problem: "bad-signature", detail: envelope.signatures.length === 0 ? "the envelope carries no signature" : keys instanceof Map ? `no signature verifies under a trusted key (${[...keys.keys()].map((k) => k.slice(0, 20)).join(", ")}…)` : "no signature verifies under the pinned public key" };
   if (expectedType && envelope.payloadType !== expectedType) return { ok: false, problem: "wrong-type", detail: `payloadType is ${envelope.payloadType}, expected ${expectedType}` };
   return { ok: true, body, keyid: good.keyid };
+}
+
+/** Signs with several keys at once (a key rotation: the outgoing key vouches for the incoming one). */
+export function signEnvelopeWith(payloadType: string, body: Uint8Array, keys: ReadonlyArray<{ privateKey: KeyObject; keyId: string }>): DsseEnvelope {
+  const message = pae(payloadType, body);
+  return { payload: Buffer.from(body).toString("base64"), payloadType, signatures: keys.map((k) => ({ keyid: k.keyId, sig: sign(null, message, k.privateKey).toString("base64") })) };
 }

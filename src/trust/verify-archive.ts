@@ -15,6 +15,7 @@ import { verifyChain, type StoredLine, type VerifyResult } from "../evidence/ver
 import { asEnvelope } from "./dsse.js";
 import { checkpointEnvelopesIn, isCheckpointComment, verifyCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { CHANGE_PREDICATE_TYPE, verifyAttestation, type ChangePredicate } from "./attestation.js";
+import { trustedKeys, type TrustedKeys } from "./key-rotation.js";
 
 /** A checkpoint as found: a comment on the checkpoints issue, an export issue, a line of a file. */
 export interface CheckpointSource {
@@ -56,6 +57,8 @@ export interface ArchiveVerification {
   firstBadRecord: BadRecord | null;
   firstBadCheckpoint: CheckpointFinding | null;
   attestations: { checked: number; signedRecords: number };
+  /** The keys trusted: the pinned one(s) and every handover the app signed with a trusted key. */
+  keys: TrustedKeys;
   problems: string[];
 }
 
@@ -67,6 +70,8 @@ export interface VerifyArchiveInput {
   /** Lines of attestations/YYYY/MM/DD.jsonl (DSSE envelopes). */
   attestations?: StoredLine[];
   publicKey: KeyObject;
+  /** More pinned keys (an auditor who pinned the old and the new key); rotations are followed either way. */
+  morePublicKeys?: KeyObject[];
   /** The archive the checkpoints must name (case-insensitive); null accepts any one archive. */
   archive?: string | null;
   /** The app's login(s) as comment author, e.g. `soc2-guard[bot]`; null when the anchor has no authors. */
@@ -95,16 +100,21 @@ export function verifyArchive(input: VerifyArchiveInput): ArchiveVerification {
   // Checkpoints: authentic (signature, author, archive), then agreement with the chain.
   const findings: CheckpointFinding[] = [];
   const archives = new Set<string>();
+  const byTheApp = (source: CheckpointSource): boolean => !input.appLogins || (source.author !== null && input.appLogins.some((l) => l.toLowerCase() === source.author!.toLowerCase()));
+  const keys = trustedKeys(
+    [input.publicKey, ...(input.morePublicKeys ?? [])].map((publicKey) => ({ publicKey })),
+    input.checkpoints.filter(byTheApp).flatMap((source) => checkpointEnvelopesIn(source.text).map((envelope) => ({ envelope, location: source.location }))),
+  );
   for (const source of input.checkpoints) {
     const envelopes = checkpointEnvelopesIn(source.text);
-    const byApp = !input.appLogins || (source.author !== null && input.appLogins.some((l) => l.toLowerCase() === source.author!.toLowerCase()));
+    const byApp = byTheApp(source);
     // Someone else's remark that claims no checkpoint is not evidence either way.
     if (envelopes.length === 0 && !byApp && !isCheckpointComment(source.text)) continue;
     if (envelopes.length === 0) {
       findings.push({ location: source.location, author: source.author, status: "unreadable", detail: "no checkpoint envelope in it", checkpoint: null });
       continue;
     }
-    for (const envelope of envelopes) findings.push(checkSource(source, envelope, input, archives));
+    for (const envelope of envelopes) findings.push(checkSource(source, envelope, input, keys, archives));
   }
   if (!input.archive && archives.size > 1) problems.push(`checkpoints name ${archives.size} different archives: ${[...archives].join(", ")}`);
 
@@ -134,7 +144,7 @@ export function verifyArchive(input: VerifyArchiveInput): ArchiveVerification {
   for (const line of input.attestations ?? []) {
     const envelope = asEnvelope(line.text);
     if (!envelope) continue;
-    const checked = verifyAttestation(envelope, input.publicKey);
+    const checked = verifyAttestation(envelope, keys.ring);
     if (!checked.ok) continue;
     attestationsChecked++;
     if (checked.statement.predicateType === CHANGE_PREDICATE_TYPE) {
@@ -204,16 +214,17 @@ export function verifyArchive(input: VerifyArchiveInput): ArchiveVerification {
     firstBadRecord,
     firstBadCheckpoint,
     attestations: { checked: attestationsChecked, signedRecords: attested.size },
+    keys,
     problems,
   };
 }
 
-function checkSource(source: CheckpointSource, envelope: ReturnType<typeof asEnvelope> & object, input: VerifyArchiveInput, archives: Set<string>): CheckpointFinding {
+function checkSource(source: CheckpointSource, envelope: ReturnType<typeof asEnvelope> & object, input: VerifyArchiveInput, keys: TrustedKeys, archives: Set<string>): CheckpointFinding {
   const base = { location: source.location, author: source.author };
   if (input.appLogins && !(source.author && input.appLogins.some((l) => l.toLowerCase() === source.author!.toLowerCase()))) {
     return { ...base, status: "not-the-app", detail: `written by ${source.author ?? "an unknown author"}, not by the app (${input.appLogins.join(" or ")}): only the app's own comments count`, checkpoint: null };
   }
-  const checked = verifyCheckpoint(envelope, input.publicKey);
+  const checked = verifyCheckpoint(envelope, keys.ring);
   if (!checked.ok) return { ...base, status: checked.problem, detail: checked.detail, checkpoint: null };
   const cp = checked.checkpoint;
   archives.add(cp.archive.toLowerCase());
@@ -240,6 +251,7 @@ export function describeVerification(result: ArchiveVerification, where: string)
     const c = result.firstBadCheckpoint;
     if (c) lines.push(`  first checkpoint that disagrees: ${c.location}${c.author ? ` by ${c.author}` : ""}: ${c.status} — ${c.detail}`);
   }
+  for (const h of result.keys.handovers) lines.push(`  key rotation: ${h.from} handed over to ${h.to} at ${h.time} (${h.location}); both signed it`);
   for (const p of result.problems) lines.push(`  ${p}`);
   return `${lines.join("\n")}\n`;
 }
