@@ -14,6 +14,7 @@ import type { GitHubClient } from "../github/transport/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts/facts-loader.js";
 import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run/check-run-writer.js";
 import { openPullRequestsForCommit } from "../github/check-run/pulls-for-commit.js";
+import { mergeGroupMembers } from "../github/check-run/merge-queue-members.js";
 import { evaluate } from "../verdict/evaluate.js";
 import { evaluateOffMainThread } from "../verdict/off-thread.js";
 import { catalogue } from "../controls/index.js";
@@ -229,11 +230,18 @@ export interface MergeGroupRef {
   owner: string;
   repo: string;
   headSha: string;
+  /** The queue's base branch (its merge queue lists the group's entries). */
+  baseRef: string;
+  /** The pull requests the queue's branch name names (the group's own). */
   pullNumbers: number[];
 }
 
-/** A merge group's run, on the group's commit: passes only if every PR in the group passes. The PRs' own runs are not touched. */
-export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services: AppServices, group: MergeGroupRef): Promise<Verdict> {
+/**
+ * A merge group's run, on the group's commit: passes only if every PR in the group passes —
+ * its own and every entry ahead of it in the queue, which its commit carries too. The PRs'
+ * own runs are not touched.
+ */
+export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services: AppServices, group: MergeGroupRef): Promise<Verdict | null> {
   const evaluationId = randomUUID();
   const target = { owner: group.owner, repo: group.repo, headSha: group.headSha };
   let checkRunId = (await services.knownCheckRuns.get(knownKey(group, group.headSha))) ?? null;
@@ -242,15 +250,23 @@ export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services
     await services.knownCheckRuns.set(knownKey(group, group.headSha), checkRunId);
   }
   try {
+    const members = await mergeGroupMembers(gh, group);
+    if (!members.ok) {
+      const message = `soc2-guard could not tell which pull requests this merge group holds: ${members.problem} (evaluation \`${evaluationId}\`). Its commit may carry changes nobody evaluated, so it does not pass.`;
+      await writeEvaluationError(gh, target, checkRunId, message, services.now());
+      await services.knownCheckRuns.rememberWritten(checkRunId, "could-not-evaluate");
+      log.warn({ group: group.headSha.slice(0, 12), problem: members.problem, evaluationId }, "merge group membership unknown; failed closed");
+      return null;
+    }
     const pulls: PullVerdict[] = [];
-    for (const number of group.pullNumbers) {
+    for (const number of members.numbers) {
       const entry = await evaluateMember(gh, log, services, { owner: group.owner, repo: group.repo, number }, evaluationId);
       pulls.push(entry?.pull ?? { number, baseRef: null, verdict: null, error: "the pull request is closed" });
     }
     const verdict = combineVerdicts(pulls, { sha: group.headSha, evaluationId, scope: "merge-group" });
     await writeVerdict(gh, target, checkRunId, verdict, services.now());
     await services.knownCheckRuns.rememberWritten(checkRunId, verdictDigest(verdict, evaluationId));
-    log.info({ group: group.headSha.slice(0, 12), pulls: group.pullNumbers, conclusion: verdict.conclusion ?? verdict.status, evaluationId }, "evaluated merge group");
+    log.info({ group: group.headSha.slice(0, 12), pulls: members.numbers, conclusion: verdict.conclusion ?? verdict.status, evaluationId }, "evaluated merge group");
     return verdict;
   } catch (error) {
     await writeEvaluationError(gh, target, checkRunId, couldNotEvaluate(error, evaluationId), services.now());

@@ -101,6 +101,8 @@ export function statusEventOf(payload: unknown): RepoRef & { sha: string; contex
 export interface MergeGroupEvent extends RepoRef {
   headSha: string;
   headRef: string;
+  /** The queue's base branch, without `refs/heads/`. */
+  baseRef: string;
   /** PR numbers named by the queue's branch (`gh-readonly-queue/<base>/pr-<n>-<sha>`). */
   pullNumbers: number[];
 }
@@ -109,7 +111,8 @@ export function mergeGroupOf(payload: unknown): MergeGroupEvent {
   const group = obj(obj(payload, "payload").merge_group, "merge_group");
   const headRef = str(group.head_ref, "merge_group.head_ref");
   const pullNumbers = [...headRef.matchAll(/pr-(\d+)-[0-9a-f]{7,40}/g)].map((m) => Number(m[1]));
-  return { ...repoOf(payload), headSha: str(group.head_sha, "merge_group.head_sha"), headRef, pullNumbers };
+  const baseRef = str(group.base_ref, "merge_group.base_ref").replace(/^refs\/heads\//, "");
+  return { ...repoOf(payload), headSha: str(group.head_sha, "merge_group.head_sha"), headRef, baseRef, pullNumbers };
 }
 
 export interface PushEventPayload extends RepoRef {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { API, APP_SLUG, createTestApp, mockEvaluationReads, mockInstallationToken, type Scenario } from "../helpers/github-mock.js";
+import { API, APP_SLUG, createTestApp, mockEvaluationReads, mockInstallationToken, type Scenario, mockMergeQueue } from "../helpers/github-mock.js";
 import { webhookPayload } from "../helpers/payload.js";
 
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
@@ -197,6 +197,7 @@ describe("pull request gate", () => {
     const group = webhookPayload("merge_group", "checks_requested");
     const groupHead = (group.merge_group as { head_sha: string }).head_sha;
     const scenario = { ...base, owner: "octo-org", repo: "octo-repo", number: 104, reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }], checks: [{ name: "build", status: "COMPLETED" as const, conclusion: "SUCCESS" }] };
+    mockMergeQueue(scope, [{ number: 104, headSha: groupHead }]);
     mockEvaluationReads(scope, scenario, { permissions: { "octo-reviewer": "write" } });
     const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
     await app.receive("merge_group", group);

@@ -5,7 +5,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { API, createTestApp, mockEvaluationReads, mockInstallationToken, type Scenario } from "../helpers/github-mock.js";
+import { API, createTestApp, mockEvaluationReads, mockInstallationToken, mockMergeQueue, type Scenario } from "../helpers/github-mock.js";
 import { webhookPayload } from "../helpers/payload.js";
 import { lastOn, recordCheckRuns } from "../helpers/check-runs.js";
 
@@ -84,11 +84,12 @@ describe("one commit, several pull requests (issue 10 item 1)", () => {
     const repo = { owner: "octo-org", repo: "octo-repo" };
     const approvedPr = { ...repo, number: 104, checks: [CI_OK], commits: [{ sha: HEAD, author: "Codertocat" }], reviews: [{ id: 81, login: "octo-reviewer", state: "APPROVED" as const, commit: HEAD }] };
     const unapprovedPr = { ...repo, number: 105, commits: [{ sha: "34c5c7793cb3b279e22454cb6750c80560547b3a", author: "Codertocat" }] };
-    mockEvaluationReads(scope, approvedPr, { permissions: { "octo-reviewer": "write" } });
+    // #105 is ahead in the queue: the group of #104 (the one its branch names) carries #105's change too.
+    mockMergeQueue(scope, [{ number: 105, headSha: "1".repeat(40) }, { number: 104, headSha: groupHead }, { number: 106, headSha: "2".repeat(40) }]);
     mockEvaluationReads(scope, unapprovedPr);
+    mockEvaluationReads(scope, approvedPr, { permissions: { "octo-reviewer": "write" } });
     const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
-    // A group of two pull requests, as its ref names them.
-    await app.receive("merge_group", { ...group, merge_group: { ...mg, head_ref: "refs/heads/gh-readonly-queue/main/pr-104-abc1234ef/pr-105-bcd2345ab" } });
+    await app.receive("merge_group", group);
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every((w) => w.sha === groupHead)).toBe(true);
     const last = lastOn(writes, groupHead)!;
@@ -96,5 +97,20 @@ describe("one commit, several pull requests (issue 10 item 1)", () => {
     expect(last.body.output!.summary).toContain("This merge group's commit");
     expect(last.body.output!.summary).toContain("| ❌ | #105 into `main` |");
     expect(last.body.output!.summary).toContain("| ✅ | #104 into `main` |");
+    // #106 is behind the group: not in its commit, not evaluated.
+    expect(last.body.output!.summary).not.toContain("#106");
+  });
+
+  it("fails a merge group closed when the queue no longer lists it", async () => {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    const group = webhookPayload("merge_group", "checks_requested");
+    const groupHead = (group.merge_group as { head_sha: string }).head_sha;
+    mockMergeQueue(scope, [{ number: 103, headSha: "3".repeat(40) }]);
+    const writes = recordCheckRuns(scope, 555, "octo-org/octo-repo");
+    await app.receive("merge_group", group);
+    const last = lastOn(writes, groupHead)!;
+    expect(last.body.conclusion).toBe("failure");
+    expect(last.body.output!.summary).toContain("could not tell which pull requests this merge group holds: the merge queue no longer lists this group");
   });
 });

@@ -316,3 +316,18 @@ export function mockEvaluationReads(
     );
   return scope;
 }
+
+/** The merge queue's entries as GraphQL answers them (`MergeQueueEntries`), in queue order. */
+export function mockMergeQueue(scope: nock.Scope, entries: Array<{ number: number; headSha: string }>, options: { totalCount?: number; absent?: boolean } = {}): void {
+  scope
+    .post("/graphql", (body: { query?: string }) => String(body.query).includes("query MergeQueueEntries"))
+    .reply(200, {
+      data: {
+        repository: {
+          mergeQueue: options.absent
+            ? null
+            : { entries: { totalCount: options.totalCount ?? entries.length, nodes: entries.map((e, i) => ({ position: i + 1, headCommit: { oid: e.headSha }, pullRequest: { number: e.number } })) } },
+        },
+      },
+    });
+}
