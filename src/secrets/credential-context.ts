@@ -7,7 +7,7 @@
 // or a placeholder is not a credential. Linear: one pass per name occurrence, bounded reads.
 
 import type { RegexMatch } from "./linear-regex.js";
-import { isPlaceholderValue } from "./allowlist.js";
+import { bareAt, isBlank, isNotALiteralCredential, quotedAt, type Literal } from "./literal.js";
 
 export type FileFormat = "code" | "config" | "markup" | "shell" | "unknown";
 
@@ -28,14 +28,8 @@ const PASSWORD_WORDS = new Set(["password", "passwd", "passphrase", "pwd", "pass
 const NAME_HINTS = ["pass", "pwd", "senha", "contrasena", "motdepasse"];
 const ENDS_LIKE_PASSWORD = /(?:password|passwd|passphrase|pwd|pass|passwort|contrasena|motdepasse|senha)\d*$/;
 /** The keywords that select the detector (see scanner.ts): its names and the other forms' markers. */
-export const PASSWORD_KEYWORDS = [...NAME_HINTS, "identified by", " -u ", " --user", "basic ", "convertto-securestring", "networkcredential("];
-// Values documentation and code use in place of a password.
-const STAND_INS = /^(?:password\d*|passw0rd|pass(?:word)?123|secret\d*|changeme|change_me|admin|root|test|guest|user|default|demo|example|sample|dummy|placeholder|redacted|hidden|masked|none|null|nil|undefined|true|false|string|required|optional|todo|tbd|fixme|empty|value|foo|bar|baz|qwerty|letmein|hunter2|[x*#.•-]+)$/i;
-const REFERENCE = /\[["']|^\\?\$|^(?:%[\w]+%$|@|\{|#\{|<%|&)|\$\{|\{\{|\}\}|%\(|process\.env|os\.environ|getenv|ENV\[|secrets\.|vault:|env:|System\.getenv|Environment\./;
-const PROPERTY_PATH = /^[A-Za-z_$][\w$]*(?:(?:\.|\?\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
-
+export const PASSWORD_KEYWORDS = [...NAME_HINTS, "identified by", " -u ", "-u ", " --user", "basic ", "convertto-securestring", "networkcredential("];
 const isKeyChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
-const isBlank = (c: string | undefined): boolean => c === " " || c === "\t";
 
 /** The last word of an identifier: `DB_PASSWORD` → password, `AdminPassword` → password, `db.pass2` → pass. */
 function lastWord(key: string): string {
@@ -43,47 +37,9 @@ function lastWord(key: string): string {
   return (words[words.length - 1] ?? "").toLowerCase().replace(/\d+$/, "");
 }
 
-interface Literal {
-  start: number;
-  end: number;
-  quoted: boolean;
-}
-
-/** A quoted literal starting at `at` (the quote), or null when it does not close or is concatenated. */
-function quotedAt(text: string, at: number): Literal | null {
-  const quote = text[at];
-  if (quote !== '"' && quote !== "'" && quote !== "`") return null;
-  const limit = Math.min(text.length, at + 256);
-  for (let i = at + 1; i < limit; i++) {
-    if (text[i] === "\\") {
-      i++;
-      continue;
-    }
-    if (text[i] === quote) {
-      let next = i + 1;
-      while (isBlank(text[next])) next++;
-      // `"app:" + appKey`, `"…".concat(x)`, `'…' . $x`, `"…" & x`: not one literal.
-      if (text[next] === "+" || text[next] === "&" || (text[next] === "." && text[next + 1] !== "." && !/[\d\s]/.test(text[next + 1] ?? " "))) return null;
-      if (quote === "`" && text.slice(at, i).includes("${")) return null;
-      return { start: at + 1, end: i, quoted: true };
-    }
-  }
-  return null;
-}
-
-/** An unquoted value: up to a blank, `;`, `,`, a quote, `<` or `&` (connection strings, INI, .netrc). */
-function bareAt(text: string, at: number): Literal | null {
-  let end = at;
-  const limit = Math.min(text.length, at + 200);
-  while (end < limit && !/[\s;,"'<&)\]}]/.test(text[end]!)) end++;
-  return end > at ? { start: at, end, quoted: false } : null;
-}
-
 function acceptable(value: string, quoted: boolean): boolean {
   if (value.length < 6 || value.length > 128) return false;
-  if (STAND_INS.test(value) || isPlaceholderValue(value) || REFERENCE.test(value)) return false;
-  if (/^(?:https?:|\/|\.\/|\.\.\/|#[a-z]|\.[a-z]|\[)/i.test(value) || value.includes("://")) return false; // URLs, routes, CSS selectors
-  if (PROPERTY_PATH.test(value)) return false; // `x.readonlyToken = y.declaration.readonlyToken`
+  if (isNotALiteralCredential(value)) return false; // lookups, `$variables`, templates, URLs, routes, CSS selectors, stand-ins
   if (!quoted && /^[A-Za-z_$][\w$]*\(/.test(value)) return false; // a call
   if (/\s/.test(value) && value.trim().split(/\s+/).length > 2) return false; // a sentence: a label or a message
   if (/password|passwd|\bpass\b|secret|your|enter|must|invalid|required|confirm/i.test(value) && /[\s_-]/.test(value)) return false;
@@ -171,15 +127,27 @@ function otherForms(text: string, lower: string): Array<{ lit: Literal | null; f
     while (isBlank(text[i])) i++;
     out.push({ lit: quotedAt(text, i), from: at });
   }
+  // A continued command line (`curl … \` then `-u id:secret`) starts with the flag.
+  const leading = /^[ \t]*-u /.exec(lower);
   for (const flag of [" -u ", " --user ", " --user="]) {
-    for (let at = lower.indexOf(flag); at >= 0; at = lower.indexOf(flag, at + 1)) {
+    const places: number[] = flag === " -u " && leading ? [leading[0].length - 4] : [];
+    for (let at = lower.indexOf(flag); at >= 0; at = lower.indexOf(flag, at + 1)) places.push(at);
+    for (const at of places) {
       let i = at + flag.length;
       while (isBlank(text[i])) i++;
       const quoted = quotedAt(text, i);
       const token = quoted ?? bareAt(text, i);
       if (!token) continue;
       const colon = text.indexOf(":", token.start);
-      if (colon > token.start && colon < token.end - 1) out.push({ lit: { start: colon + 1, end: token.end, quoted: true }, from: at });
+      if (colon > token.start && colon < token.end - 1) out.push({ lit: { start: colon + 1, end: token.end, quoted: true }, from: Math.max(0, at) });
+      // `psexec \\host -u admin -p secret`, `mysql -u root -p pass`: the password flag after the user.
+      let p = token.end + (quoted ? 1 : 0);
+      while (isBlank(text[p])) p++;
+      if (text[p] === "-" && text[p + 1] === "p" && isBlank(text[p + 2])) {
+        p += 2;
+        while (isBlank(text[p])) p++;
+        out.push({ lit: quotedAt(text, p) ?? bareAt(text, p), from: Math.max(0, at) });
+      }
     }
   }
   for (let at = lower.indexOf("basic "); at >= 0; at = lower.indexOf("basic ", at + 1)) {

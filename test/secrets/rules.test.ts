@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import RandExp from "randexp";
+import { createHash } from "node:crypto";
 import { builtinRules } from "../../src/secrets/rules/index.js";
 import { SecretScanner, linesOfText, type SecretFinding } from "../../src/secrets/scanner.js";
 import type { SecretRule } from "../../src/secrets/rule.js";
@@ -21,6 +22,10 @@ const handMade: Record<string, () => string> = {
   "private-key-base64": () => `KEY_B64=${Buffer.from(["-----BEGIN", "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vq3Xk9fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0q"].join(" ")).toString("base64")}`,
   // A structural detector has no pattern to generate from: a form only it reads (an XML element).
   "generic-password-literal": () => `  <password>${"Qx7!m" + "R2#vL"}</password>`,
+  // Multi-line key assembly: a JSON-escaped PEM in a string; the armour is joined at run time.
+  "private-key-pem": () => `{"private_key": "${["-----BEGIN", "PRIVATE KEY-----"].join(" ")}\\n${createHash("sha384").update("rules.test").digest("base64")}\\n${["-----END", "PRIVATE KEY-----"].join(" ")}\\n"}`,
+  "named-credential": () => `mixpanel.setSecret("${"k3Jq9" + "Xw2LmT7pR4v"}");`,
+  "provider-named-credential": () => `posthog = "${"Zr8vK2" + "mQ7xT4nB9wL3pD6s"}"`,
   "azure-sas-signature": () => `https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=${"Q7x" + "kP2mN9vLr4TzW8yBc3HdF6sJa1PuG5eRt0YqXo7Ki2M%3D"}`,
 };
 

@@ -36,7 +36,7 @@ export const cloudRules: SecretRule[] = [
   prefixed("hashicorp-vault-batch-token", "HashiCorp Vault batch token", "hvb.", URLSAFE("90,200")),
   { id: "terraform-cloud-token", description: "Terraform Cloud / Enterprise API token", regex: `${START}(${ALNUM(14)}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})${END}`, keywords: [".atlasv1."] },
   prefixed("pulumi-access-token", "Pulumi access token", "pul-", HEX(40)),
-  { id: "doppler-token", description: "Doppler token", regex: `${START}(dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44})${END}`, keywords: ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."] },
+  { id: "doppler-token", description: "Doppler token", regex: `${START}(dp\\.(?:pt|st|ct|sa|scim|audit)\\.(?:[a-z0-9_-]{1,32}\\.)?[A-Za-z0-9]{40,44})${END}`, keywords: ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."] },
   named("netlify-token", "Netlify access token", ["netlify"], URLSAFE("40,46")),
   named("vercel-token", "Vercel access token", ["vercel", "zeit_token", "now_token"], ALNUM(24)),
   prefixed("supabase-management-token", "Supabase management API token", "sbp_", HEX(40)),

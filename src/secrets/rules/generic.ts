@@ -4,6 +4,8 @@
 
 import type { SecretRule } from "../rule.js";
 import { PASSWORD_KEYWORDS, findPasswordLiterals } from "../credential-context.js";
+import { NAMED_CREDENTIAL_KEYWORDS, findNamedCredentials, findProviderNamedValues } from "../named-credential.js";
+import { PROVIDER_NAMES } from "../provider-names.js";
 
 const SECRET_NAME = "(?:secret|token|passw(?:or)?d|passwd|pwd|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|client[_.-]?secret|credentials?|signing[_.-]?key|encryption[_.-]?key|app[_.-]?key|master[_.-]?key|session[_.-]?key|bearer)";
 const KEYWORDS = ["secret", "token", "password", "passwd", "pwd", "api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "private_key", "privatekey", "auth_key", "authkey", "client_secret", "credential", "signing_key", "encryption_key", "app_key", "appkey", "master_key", "session_key", "bearer"];
@@ -70,10 +72,32 @@ export const genericRules: SecretRule[] = [
     // Structure, not a pattern: see credential-context.ts. The regex only tells the RE2 set pass which lines may hold one.
     id: "generic-password-literal",
     description: "Password literal (assignment, argument, XML element, flag, .netrc or connection string)",
-    regex: "(?:pass|pwd|senha|contrasena|motdepasse|identified by| -u | --user|basic |convertto-securestring|networkcredential\\()",
+    regex: "(?:pass|pwd|senha|contrasena|motdepasse|identified by|-u | --user|basic |convertto-securestring|networkcredential\\()",
     keywords: PASSWORD_KEYWORDS,
     ignoreCase: true,
     finder: findPasswordLiterals,
+    generic: true,
+  },
+  {
+    // Structure, not a pattern: see named-credential.ts (a provider's key next to its name, a literal only).
+    id: "named-credential",
+    description: "Credential literal next to a name that says so (key, secret, token, access, private)",
+    regex: "(?:key|secret|token|access|private|pat|auth|login|crumb)",
+    keywords: NAMED_CREDENTIAL_KEYWORDS,
+    ignoreCase: true,
+    // The next line too: a YAML value indented below its name, an HCL variable's default.
+    spanLines: 1,
+    finder: findNamedCredentials,
+    generic: true,
+  },
+  {
+    // A provider's name alone next to a token-shaped literal (named-credential.ts, provider-names.ts).
+    id: "provider-named-credential",
+    description: "Token-shaped literal next to an API provider's name",
+    regex: `(?:${PROVIDER_NAMES.join("|")})`,
+    keywords: [...PROVIDER_NAMES],
+    ignoreCase: true,
+    finder: findProviderNamedValues,
     generic: true,
   },
 ];

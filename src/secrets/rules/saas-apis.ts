@@ -25,7 +25,10 @@ export const saasApiRules: SecretRule[] = [
   { id: "slack-refresh-token", description: "Slack token rotation refresh / access token", regex: `${START}(xoxe(?:\\.xox[bp])?-1-[A-Za-z0-9]{100,250})${END}`, keywords: ["xoxe.xox", "xoxe-1-"] },
   { id: "telegram-bot-token-url", description: "Telegram bot token in a notification URL", regex: `tgram://(\\d{8,10}:[A-Za-z0-9_-]{35})`, keywords: ["tgram://"] },
   { id: "microsoft-teams-webhook-legacy", description: "Microsoft Teams incoming webhook URL (outlook.office.com)", regex: `(https://outlook\\.office(?:365)?\\.com/webhook/${UUID}@${UUID}/IncomingWebhook/${HEX(32)}/${UUID})`, keywords: ["outlook.office"] },
-  { id: "tines-webhook-url", description: "Tines webhook URL", regex: `(https://[a-z0-9-]+\\.tines\\.com/webhook/${HEX(32)}/${HEX(32)})`, keywords: [".tines.com/webhook/"] },
+  // The secret is the webhook's last segment (the tenant's name, even "example", is not a placeholder).
+  { id: "tines-webhook-url", description: "Tines webhook URL", regex: `https://[a-z0-9-]+\\.tines\\.com/webhook/${HEX(32)}/(${HEX(32)})`, keywords: [".tines.com/webhook/"] },
+  // An org id (00D…, 15 characters), `!`, the session's token.
+  { id: "salesforce-access-token", description: "Salesforce access / refresh token", regex: `${START}(00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,200})(?![A-Za-z0-9._])`, keywords: ["00d"], entropy: 4 },
   { id: "thingsboard-access-token", description: "ThingsBoard device access token in an API URL", regex: `thingsboard\\.cloud/api/v1/([A-Za-z0-9]{20})/`, keywords: ["thingsboard.cloud/api/v1/"] },
   { id: "grafana-api-key-bare", description: "Grafana API key (legacy, base64 JSON)", regex: `${START}(eyJrIjoi[A-Za-z0-9+/]{48,100}={0,2})(?![A-Za-z0-9+/=])`, keywords: ["eyjrijoi"] },
   {
