@@ -17,6 +17,8 @@ export interface ChangeRow {
   approvers: string[];
   approvedBeforeMerge: boolean;
   independentApproval: boolean;
+  /** an independent approval was given on the merged head (or a clean update-merge of it) */
+  coversMergedHead: boolean;
   ciPassed: boolean;
   mergedBy: string;
   /** When the change landed: the merge time, or for a push when it was recorded. */
@@ -90,6 +92,7 @@ export function changeRow(record: SealedRecord, pushCommittedAt?: string): Chang
     approvers: [...new Set(record.approvals.filter((a) => a.counted).map((a) => a.login))],
     approvedBeforeMerge: record.flags.approvedBeforeMerge,
     independentApproval: record.flags.independentApproval,
+    coversMergedHead: record.flags.coversMergedHead,
     ciPassed: record.flags.ciPassed,
     mergedBy: pr ? (pr.mergedBy ?? "") : (push?.pusher ?? ""),
     mergedAt: landedAt(record, pushCommittedAt),

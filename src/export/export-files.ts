@@ -15,7 +15,7 @@ import type { PeriodRecords } from "./period-selection.js";
 import type { SealedRecord } from "../evidence/record.js";
 import { buildReportHtml } from "../web/report.js";
 import { periodFigures, repositoryFigures } from "../web/archive-index.js";
-import type { ChangeView } from "../web/view/types.js";
+import type { ChangeView, ChartMonth } from "../web/view/types.js";
 
 export const EXPORT_FILES = ["changes.csv", "exceptions.csv", "settings-changes.csv", "access-review.csv", "summary.json", "report.html"] as const;
 
@@ -32,6 +32,8 @@ export interface ExportInput {
   repositories: string[];
   excludedRepositories: string[];
   shardsRead: string[];
+  /** The 11 months before the period, from their exports (chartHistory), for report.html's chart. */
+  history?: ChartMonth[];
   /** Web base for commit links in report.html, e.g. https://github.com/ */
   webBase?: string;
 }
@@ -110,6 +112,7 @@ function periodReport(input: ExportInput, exceptions: ExceptionRow[]): string {
     lines: selected.segment,
     seal: selected.seal,
     figures: periodFigures(selected.period.label, rows, statuses),
+    chart: [...(input.history ?? []).slice(-11), { label: selected.period.label, changes: rows.length, approvedCoveringHead: rows.filter((r) => r.independentApproval && r.coversMergedHead).length, ciPassed: rows.filter((r) => r.ciPassed).length }],
     repositories: repositoryFigures(rows),
     reviewStatuses: Object.fromEntries(statuses),
     commitBase: input.webBase ?? "https://github.com/",

@@ -53,6 +53,11 @@ export class LocalExportStore implements ExportStore, ExportIssueLookup {
     }
   }
 
+  async readExportFile(path: string): Promise<string | null> {
+    const file = join(this.root, path);
+    return existsSync(file) ? readFileSync(file, "utf8") : null;
+  }
+
   async writeFiles(files: Map<string, string>): Promise<{ written: boolean; ref: string }> {
     const same = [...files].every(([path, text]) => existsSync(join(this.root, path)) && readFileSync(join(this.root, path), "utf8") === text);
     if (same) return { written: false, ref: "local" };

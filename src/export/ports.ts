@@ -20,6 +20,8 @@ export interface ExportStore {
   writeFiles(files: Map<string, string>, message: string): Promise<{ written: boolean; ref: string }>;
   /** The ledger head (head.json) now, which the export's signed checkpoint names; absent: unsigned exports only. */
   ledgerHead?(): Promise<import("../evidence/ledger.js").LedgerHead | null>;
+  /** A file of an earlier export (exports/YYYY-MM/summary.json), null when there is none: report.html's 12-month chart. */
+  readExportFile?(path: string): Promise<string | null>;
   /** Where an auditor opens each file (by name), pinned to `ref` where the store has refs. */
   fileLinks(paths: string[], ref: string): Record<string, string>;
 }

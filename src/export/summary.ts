@@ -28,6 +28,8 @@ export interface RepositoryTotals {
   pullRequests: number;
   directPushes: number;
   independentApproval: number;
+  /** independent approval covering the merged head (absent in summaries written before it was counted) */
+  approvedCoveringHead: number;
   approvedBeforeMerge: number;
   ciPassed: number;
   exceptions: number;
@@ -58,13 +60,14 @@ export interface ExportSummary {
   files: string[];
 }
 
-const emptyTotals = (): RepositoryTotals => ({ changes: 0, pullRequests: 0, directPushes: 0, independentApproval: 0, approvedBeforeMerge: 0, ciPassed: 0, exceptions: 0, collectedLate: 0 });
+const emptyTotals = (): RepositoryTotals => ({ changes: 0, pullRequests: 0, directPushes: 0, independentApproval: 0, approvedCoveringHead: 0, approvedBeforeMerge: 0, ciPassed: 0, exceptions: 0, collectedLate: 0 });
 
 function add(totals: RepositoryTotals, row: ChangeRow): void {
   totals.changes++;
   if (row.kind === "pull-request") totals.pullRequests++;
   else totals.directPushes++;
   if (row.independentApproval) totals.independentApproval++;
+  if (row.independentApproval && row.coversMergedHead) totals.approvedCoveringHead++;
   if (row.approvedBeforeMerge) totals.approvedBeforeMerge++;
   if (row.ciPassed) totals.ciPassed++;
   if (row.exception) totals.exceptions++;

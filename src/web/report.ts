@@ -8,13 +8,13 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { canonicalJson } from "../canonical-json.js";
-import { changeCsvValues, CHANGES_HEADER } from "../export/change-row.js";
+import { changeCsvValues, changeRow, CHANGES_HEADER, exceptionKind, landedAt, pushLink } from "../export/change-row.js";
 import { csvField, csvRow, neutraliseFormula } from "../export/csv.js";
 import { STYLES } from "./view/styles.js";
 import { embedFunctions, scriptJson } from "./view/embed.js";
-import { SHARED_FUNCTIONS, esc, renderFigures, renderRepositoryTable } from "./view/shared.js";
+import { SHARED_FUNCTIONS, esc, renderChart, renderFigures, renderRepositoryTable } from "./view/shared.js";
 import { reportMain, type ReportMeta, type ReportPayload } from "./report-client.js";
-import type { ChangeView, PeriodFigures, RepositoryFigures } from "./view/types.js";
+import type { ChangeView, ChartMonth, PeriodFigures, RepositoryFigures } from "./view/types.js";
 import { sampleMethod, sampleSeed } from "./sampling.js";
 
 export interface ReportInput {
@@ -25,16 +25,19 @@ export interface ReportInput {
   lines: Array<{ location: string; text: string }>;
   seal: { hash: string; recordId: string } | null;
   figures: PeriodFigures;
+  /** The period and the months before it, oldest first (the 12-month chart). */
+  chart: ChartMonth[];
   repositories: RepositoryFigures[];
   reviewStatuses: Record<string, string>;
   /** Web base for commit links, e.g. https://github.com/ */
   commitBase: string;
 }
 
-const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDetail", "sampleSizeFor", "drawSample", "renderSampleResult", "canonicalJson", "csvRow", "changeCsvValues"] as const;
+const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDetail", "sampleSizeFor", "drawSample", "renderSampleResult", "canonicalJson", "csvRow", "changeCsvValues", "changeRow"] as const;
 
 export function buildReportHtml(input: ReportInput): string {
-  const segmentStartsAfter = input.lines.length > 0 ? (firstPrev(input.lines[0]!.text) ?? "") : "";
+  const first = segmentStart(input);
+  const segmentStartsAfter = first < input.lines.length ? (firstPrev(input.lines[first]!.text) ?? "") : "";
   const seed = input.seal ? sampleSeed(input.period, input.seal.hash) : "0".repeat(64);
   const controls = [...new Set(input.rows.flatMap((r) => r.failedControls))].sort();
   const meta: ReportMeta = {
@@ -51,9 +54,9 @@ export function buildReportHtml(input: ReportInput): string {
     repositories: [...new Set(input.rows.map((r) => r.repository))].sort(),
     controls: [...new Set(["review.approval", "ci.passing", "secrets.diff", ...controls])].sort(),
   };
-  const payload: ReportPayload = { rows: input.rows, lines: input.lines.map((l) => l.text) };
-  const packed = gzipSync(Buffer.from(JSON.stringify(payload), "utf8"), { level: 6 }).toString("base64");
-  const script = `${embedFunctions([...SHARED_FUNCTIONS, canonicalJson, neutraliseFormula, csvField, csvRow, changeCsvValues, reportMain] as never)}
+  const payload = reportPayload(input);
+  const packed = gzipSync(Buffer.from(`${JSON.stringify({ rows: payload.rows, committedAt: payload.committedAt })}\n${payload.lines.join("\n")}`, "utf8"), { level: 6 }).toString("base64");
+  const script = `${embedFunctions([...SHARED_FUNCTIONS, canonicalJson, neutraliseFormula, csvField, csvRow, changeCsvValues, landedAt, pushLink, exceptionKind, changeRow, reportMain] as never)}
 reportMain({ ${LIB_NAMES.join(", ")} }, JSON.parse(document.getElementById("meta").textContent), document.getElementById("records").textContent.trim());`;
   if (/<\/script/i.test(script)) throw new Error("report: the embedded program must not contain </script");
   const scriptHash = createHash("sha256").update(script, "utf8").digest("base64");
@@ -80,6 +83,10 @@ reportMain({ ${LIB_NAMES.join(", ")} }, JSON.parse(document.getElementById("meta
 <h1>${esc(title)}</h1>
 <p class="lede">Every change that landed in ${esc(input.org)}'s repositories in ${esc(input.period)} (UTC), as soc2-guard recorded it. This file needs no server and makes no network request; it recomputes every record's hash when it opens and compares the chain with the period's seal <code class="hash">${esc(input.seal?.hash ?? "none")}</code>.</p>
 ${renderFigures(input.figures)}
+<h2>The last 12 months</h2>
+${renderChart(input.chart)}
+<p class="muted">Earlier months as their own exports (summary.json) counted them; a month without an export shows no changes.</p>
+<h2>Per repository</h2>
 ${renderRepositoryTable(input.repositories)}
 </section>
 <div id="view"></div>
@@ -91,6 +98,39 @@ ${packed.replace(/(.{1,4096})/g, "$1\n")}</script>
 </body>
 </html>
 `;
+}
+
+/** The segment starts at the period's first record: the lines before it are other periods' (and prove nothing here). */
+function segmentStart(input: ReportInput): number {
+  const hashes = new Set(input.rows.map((r) => r.recordHash));
+  const at = input.lines.findIndex((l) => hashes.has(hashOf(l.text) ?? ""));
+  return at < 0 ? 0 : at;
+}
+
+function reportPayload(input: ReportInput): ReportPayload {
+  const lines = input.lines.slice(segmentStart(input)).map((l) => l.text);
+  if (lines.some((l) => l.includes("\n"))) throw new Error("report: a stored line must not hold a newline");
+  const at = new Map<string, number>();
+  lines.forEach((text, i) => {
+    const hash = hashOf(text);
+    if (hash) at.set(hash, i);
+  });
+  const committedAt: Record<string, string> = {};
+  const rows = input.rows.map((row) => {
+    const i = at.get(row.recordHash) ?? -1;
+    // Only a push backfilled late lands at a time the record does not hold (snapshot.json's commit time).
+    if (i >= 0 && row.kind === "direct-push" && row.collectedLate) committedAt[String(i)] = row.mergedAt;
+    return i;
+  });
+  return { rows, committedAt, lines };
+}
+
+function hashOf(text: string): string | null {
+  try {
+    return (JSON.parse(text) as { hash?: string }).hash ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function firstPrev(text: string): string | null {

@@ -215,6 +215,7 @@ describe("export of the fixture month", () => {
       pullRequests: 5,
       directPushes: 1,
       independentApproval: 3,
+      approvedCoveringHead: 3,
       approvedBeforeMerge: 3,
       ciPassed: 3,
       exceptions: 3,
@@ -225,7 +226,7 @@ describe("export of the fixture month", () => {
       percentIndependentApproval: 50,
       percentCiPassed: 50,
     });
-    expect(summary.repositories["acme/api"]).toEqual({ changes: 4, pullRequests: 4, directPushes: 0, independentApproval: 3, approvedBeforeMerge: 3, ciPassed: 3, exceptions: 1, collectedLate: 1 });
+    expect(summary.repositories["acme/api"]).toEqual({ changes: 4, pullRequests: 4, directPushes: 0, independentApproval: 3, approvedCoveringHead: 3, approvedBeforeMerge: 3, ciPassed: 3, exceptions: 1, collectedLate: 1 });
     expect(summary.repositories["acme/web"]).toMatchObject({ changes: 2, directPushes: 1, exceptions: 2 });
     expect(summary.exceptionsByType).toEqual({ "emergency-change": 1, "unapproved-merge": 1, "direct-push": 1, "secret-suppressed": 1 });
     expect(summary.controls["review.approval"]).toEqual({ pass: 4, fail: 2 });

@@ -70,6 +70,9 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       for (let k = 0; k < count; k++, i++) records.push(generatedRecord(i, REPOS[i % REPOS.length]!, new Date(since + Math.floor(((k + 0.5) / count) * span)).toISOString()));
     }
     await new LocalDirectoryArchive(archiveDir, () => new Date(Date.UTC(2026, 10, 30, 23))).append(records);
+    // The month before was exported on time (report.html's chart reads its summary.json).
+    const before = capture();
+    expect(await makeExportCommand({ now: () => new Date(Date.UTC(2026, 10, 1, 2)) })(["--period", "2026-10", "--archive", archiveDir, "--org", "acme"], before.io)).toBe(0);
     // The month's export, played as the scheduled run after the month ended: writes report.html.
     const exported = capture();
     expect(await makeExportCommand({ now: () => new Date(Date.UTC(2026, 11, 1, 2)) })(["--period", PERIOD, "--archive", archiveDir, "--org", "acme"], exported.io)).toBe(0);
@@ -212,11 +215,11 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       // Edit one record inside the file (its title), keep everything else: the browser must notice.
       const html = readFileSync(report, "utf8");
       const block = /(<script type="application\/octet-stream" id="records">\n)([\s\S]*?)(<\/script>)/.exec(html)!;
-      const payload = JSON.parse(gunzipSync(Buffer.from(block[2]!.replace(/\s+/g, ""), "base64")).toString("utf8")) as { lines: string[] };
-      const target = payload.lines.findIndex((l) => l.includes("Update the ledger reconciliation job"));
-      payload.lines[target] = payload.lines[target]!.replace("Update the ledger reconciliation job", "Update the ledger reconciliation job (reviewed)");
+      const [head, ...lines] = gunzipSync(Buffer.from(block[2]!.replace(/\s+/g, ""), "base64")).toString("utf8").split("\n");
+      const target = lines.findIndex((l) => l.includes("Update the ledger reconciliation job"));
+      lines[target] = lines[target]!.replace("Update the ledger reconciliation job", "Update the ledger reconciliation job (reviewed)");
       const edited = join(archiveDir, "report-edited.html");
-      writeFileSync(edited, html.replace(block[0], `${block[1]}${gzipSync(Buffer.from(JSON.stringify(payload))).toString("base64")}\n${block[3]}`));
+      writeFileSync(edited, html.replace(block[0], `${block[1]}${gzipSync(Buffer.from([head, ...lines].join("\n"))).toString("base64")}\n${block[3]}`));
       await page.goto(`file://${edited}`);
       await page.waitForSelector("html[data-verified]");
       expect(await page.getAttribute("html", "data-verified")).toBe("failed");
@@ -225,6 +228,32 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       await context.close();
     }
   }, 90_000);
+
+  it("report.html draws its 12-month chart and serves the change table before its hashes are checked", async () => {
+    const report = join(archiveDir, "exports", PERIOD, "report.html");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, offline: true });
+    // WebCrypto never answers: whatever the page shows now, it shows before verification.
+    await context.addInitScript(() => {
+      crypto.subtle.digest = () => new Promise<ArrayBuffer>(() => undefined);
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`file://${report}`);
+      expect(await page.locator("#overview figure.chart svg rect.bar").count()).toBe(12);
+      // The months before come from their exports' summary.json: only 2026-10 was exported.
+      const chart = await page.locator("#overview figure.chart svg").getAttribute("aria-label");
+      expect(chart).toContain("2026-10: 20 changes");
+      expect(chart).toContain("2026-09: 0 changes");
+      expect(chart).toContain(`${PERIOD}: 240 changes`);
+      await nav(page, "Changes").click();
+      expect(await page.locator("#count").textContent()).toContain("240 matching change(s)");
+      expect(await page.locator("table.changes tbody tr").count()).toBe(50);
+      expect(await page.locator("#verify-status").textContent()).toContain("Verifying");
+      expect(await page.getAttribute("html", "data-verified")).toBeNull();
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });
 
 if (!available) {

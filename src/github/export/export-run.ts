@@ -22,6 +22,7 @@ import { loadAccessFacts } from "./export-access.js";
 import { reconcileForExport, type Backfill } from "./export-reconcile.js";
 import { GitHubExportStore } from "./export-store.js";
 import { GitHubExportIssues } from "./export-issues.js";
+import { chartHistory } from "../../export/chart-history.js";
 import { buildSnapshot, signExport, signedSection, SNAPSHOT_FILE } from "../../export/export-seal.js";
 import { formatFingerprint, type SigningKey } from "../../trust/signing-key.js";
 
@@ -153,6 +154,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     repositories: repos.map((r) => `${r.owner}/${r.repo}`),
     excludedRepositories: excluded,
     shardsRead: [...new Set(store.shardsRead)],
+    history: store.readExportFile ? await chartHistory((path) => store.readExportFile!(path), period) : [],
   };
   const exported = buildExportFiles(exportInput);
   let signed: string[] | undefined;

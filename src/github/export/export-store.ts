@@ -84,6 +84,21 @@ export class GitHubExportStore implements ExportStore {
     return typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8");
   }
 
+  private exported: Promise<Set<string>> | null = null;
+
+  /** One listing of exports/ per run, then only the files that exist are read. */
+  async readExportFile(path: string): Promise<string | null> {
+    const dir = path.split("/").slice(0, 2).join("/");
+    this.exported ??= this.headOid().then(async (ref) => new Set((await this.list("exports", ref)).filter((e) => e.type === "dir").map((e) => e.path)));
+    if (!(await this.exported).has(dir)) return null;
+    try {
+      return await this.raw(path, this.target.branch);
+    } catch (error) {
+      if (status(error) === 404) return null;
+      throw error;
+    }
+  }
+
   async *periodLines(period: Period, now: Date): AsyncIterable<StoredLine> {
     const ref = await this.headOid();
     const firstShard = `records/${period.since.slice(0, 4)}/${period.since.slice(5, 7)}/${period.since.slice(8, 10)}.jsonl`;

@@ -117,13 +117,13 @@ export function renderChart(months: ChartMonth[]): string {
   const bars = months
     .map((m, i) => `<rect class="bar" x="${(x(i) - step * 0.32).toFixed(1)}" y="${yCount(m.changes).toFixed(1)}" width="${(step * 0.64).toFixed(1)}" height="${(top + plotH - yCount(m.changes)).toFixed(1)}"><title>${esc(m.label)}: ${m.changes} changes</title></rect>`)
     .join("");
-  const line = (cls: string, pick: (m: ChartMonth) => number): string => {
-    const points = months.map((m, i) => (m.changes === 0 ? null : `${x(i).toFixed(1)},${yPct(share(pick(m), m.changes)).toFixed(1)}`)).filter((p) => p !== null);
+  const line = (cls: string, pick: (m: ChartMonth) => number | null): string => {
+    const points = months.map((m, i) => (m.changes === 0 || pick(m) === null ? null : `${x(i).toFixed(1)},${yPct(share(pick(m)!, m.changes)).toFixed(1)}`)).filter((p) => p !== null);
     return points.length ? `<polyline class="${cls}" points="${points.join(" ")}"/>${points.map((p) => `<circle class="${cls}" cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="3"/>`).join("")}` : "";
   };
   const labels = months.map((m, i) => `<text class="axis" x="${x(i).toFixed(1)}" y="${h - 12}" text-anchor="middle">${esc(m.label.slice(2))}</text>`).join("");
   const grid = [0, 50, 100].map((p) => `<line class="grid" x1="${left}" x2="${w - right}" y1="${yPct(p).toFixed(1)}" y2="${yPct(p).toFixed(1)}"/><text class="axis" x="${w - right + 6}" y="${(yPct(p) + 4).toFixed(1)}">${p}%</text>`).join("");
-  const described = months.map((m) => `${m.label}: ${m.changes} changes, ${pct(m.approvedCoveringHead, m.changes)} approved, ${pct(m.ciPassed, m.changes)} CI passed`).join("; ");
+  const described = months.map((m) => `${m.label}: ${m.changes} changes, ${m.approvedCoveringHead === null ? "approval not counted" : `${pct(m.approvedCoveringHead, m.changes)} approved`}, ${pct(m.ciPassed, m.changes)} CI passed`).join("; ");
   return `<figure class="chart"><svg viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(`Last ${months.length} months. ${described}`)}">${grid}<text class="axis" x="${left - 6}" y="${top + 4}" text-anchor="end">${max}</text>${bars}${line("l-approved", (m) => m.approvedCoveringHead)}${line("l-ci", (m) => m.ciPassed)}${labels}</svg>
 <figcaption><span class="key bar"></span> changes <span class="key l-approved"></span> % independent approval covering the merged head <span class="key l-ci"></span> % CI passed</figcaption></figure>`;
 }

@@ -5,8 +5,6 @@ import type { SealedRecord } from "../../evidence/record.js";
 
 /** A row of the change table: the export's row plus the controls that failed. */
 export interface ChangeView extends ChangeRow {
-  /** an independent approval was given on the merged head (or a clean update-merge of it) */
-  coversMergedHead: boolean;
   failedControls: string[];
 }
 
@@ -48,7 +46,8 @@ export interface PeriodFigures {
 export interface ChartMonth {
   label: string;
   changes: number;
-  approvedCoveringHead: number;
+  /** null: not known for that month (an export written before it was counted) */
+  approvedCoveringHead: number | null;
   ciPassed: number;
 }
 
