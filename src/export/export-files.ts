@@ -13,6 +13,7 @@ import type { ReviewStatus } from "./exception-row.js";
 import { exportDirectory } from "./period.js";
 import type { PeriodRecords } from "./period-selection.js";
 import type { SealedRecord } from "../evidence/record.js";
+import type { DsseEnvelope } from "../trust/dsse.js";
 import { buildReportHtml } from "../web/report.js";
 import { periodFigures, repositoryFigures } from "../web/archive-index.js";
 import type { ChangeView, ChartMonth } from "../web/view/types.js";
@@ -32,6 +33,8 @@ export interface ExportInput {
   repositories: string[];
   excludedRepositories: string[];
   shardsRead: string[];
+  /** The period's signed checkpoint (signed by this export): report.html's sampling seed. */
+  periodCheckpoint?: DsseEnvelope | null;
   /** The 11 months before the period, from their exports (chartHistory), for report.html's chart. */
   history?: ChartMonth[];
   /** Web base for commit links in report.html, e.g. https://github.com/ */
@@ -116,5 +119,6 @@ function periodReport(input: ExportInput, exceptions: ExceptionRow[]): string {
     repositories: repositoryFigures(rows),
     reviewStatuses: Object.fromEntries(statuses),
     commitBase: input.webBase ?? "https://github.com/",
+    periodCheckpoint: input.periodCheckpoint ?? null,
   });
 }

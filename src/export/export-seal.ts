@@ -14,6 +14,7 @@ import type { ExportInput } from "./export-files.js";
 import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope, type KeyRing } from "../trust/dsse.js";
 import { signCheckpoint, type Checkpoint } from "../trust/checkpoint.js";
 import type { SigningKey } from "../trust/signing-key.js";
+import type { ChartMonth } from "../web/view/types.js";
 
 export const SNAPSHOT_SCHEMA = "soc2-guard/export-snapshot@1";
 export const SNAPSHOT_FILE = "snapshot.json";
@@ -36,6 +37,10 @@ export interface ExportSnapshot {
   periodCommits: Record<string, Record<string, string>>;
   /** Records in the chain when the export read it: the recomputation reads exactly these. */
   chainCount: number;
+  /** report.html's chart: the months before, as their exports counted them (absent in older snapshots). */
+  chartHistory?: ChartMonth[];
+  /** The period's signed checkpoint, whose envelope seeds report.html's sampling (absent in older snapshots). */
+  periodCheckpoint?: DsseEnvelope | null;
 }
 
 export interface ExportStatement {
@@ -75,6 +80,8 @@ export function buildSnapshot(input: ExportInput & { period: string; chainCount:
     access,
     periodCommits,
     chainCount: input.chainCount,
+    ...(input.history ? { chartHistory: input.history } : {}),
+    ...(input.periodCheckpoint !== undefined ? { periodCheckpoint: input.periodCheckpoint } : {}),
   };
 }
 
@@ -87,8 +94,8 @@ export function snapshotPeriodCommits(snapshot: ExportSnapshot): Map<string, Map
   return new Map(Object.entries(snapshot.periodCommits).map(([repo, commits]) => [repo, new Map(Object.entries(commits))]));
 }
 
-/** The statement and the period's checkpoint, both signed. */
-export function signExport(input: { organization: string; period: string; archive: string; checkpoint: { count: number; head: string; lastId: string | null }; files: Map<string, string>; time: string }, key: SigningKey): { statement: DsseEnvelope; checkpoint: { checkpoint: Checkpoint; envelope: DsseEnvelope } } {
+/** The statement and the period's checkpoint, both signed (the checkpoint may be signed already: report.html's seed comes from it). */
+export function signExport(input: { organization: string; period: string; archive: string; checkpoint: { count: number; head: string; lastId: string | null }; files: Map<string, string>; time: string }, key: SigningKey, signedCheckpoint: { checkpoint: Checkpoint; envelope: DsseEnvelope } | null = null): { statement: DsseEnvelope; checkpoint: { checkpoint: Checkpoint; envelope: DsseEnvelope } } {
   const statement: ExportStatement = {
     _type: EXPORT_STATEMENT_TYPE,
     organization: input.organization,
@@ -101,7 +108,7 @@ export function signExport(input: { organization: string; period: string; archiv
   };
   return {
     statement: signEnvelope(EXPORT_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), "utf8"), key),
-    checkpoint: signCheckpoint({ archive: input.archive, count: input.checkpoint.count, head: input.checkpoint.head, lastId: input.checkpoint.lastId, time: input.time }, key),
+    checkpoint: signedCheckpoint ?? signCheckpoint({ archive: input.archive, count: input.checkpoint.count, head: input.checkpoint.head, lastId: input.checkpoint.lastId, time: input.time }, key),
   };
 }
 

@@ -128,6 +128,8 @@ export async function verifyExportFiles(input: VerifyExportInput): Promise<Expor
       repositories: snapshot.repositories,
       excludedRepositories: snapshot.excludedRepositories,
       shardsRead: snapshot.shardsRead,
+      ...(snapshot.chartHistory ? { history: snapshot.chartHistory } : {}),
+      ...(snapshot.periodCheckpoint !== undefined ? { periodCheckpoint: snapshot.periodCheckpoint } : {}),
     });
     for (const [path, text] of recomputed.files) {
       const stored = committed.get(path);

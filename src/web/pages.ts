@@ -137,13 +137,13 @@ export function changePage(shell: Shell, view: RecordView, commitBase: string): 
   return page({ ...shell, title: view.record.id }, renderChangeDetail(view, { commitBase }));
 }
 
-export function samplePage(shell: Shell, input: { seed: string; seedFrom: string; population: number; form: { size: string; risk: string; rate: string; stratify: boolean }; result: SampleResult | null; method: string; error: string | null }): string {
+export function samplePage(shell: Shell, input: { seed: string | null; seedFrom: string | null; population: number; form: { size: string; risk: string; rate: string; stratify: boolean }; result: SampleResult | null; method: string; error: string | null }): string {
   const p = `${shell.base}/${encodeURIComponent(shell.org!)}/${shell.period}`;
   const f = input.form;
   return page(
     { ...shell, title: `Sample ${shell.period}`, current: "sample" },
     `<h1>Draw a sample, ${esc(shell.period!)}</h1>
-<p class="lede">From ${input.population} changes. The seed is derived from ${esc(input.seedFrom)}, so the company could not choose it and anyone can draw the same sample again: here, in the period's report.html, or with <code>soc2-guard sample --period ${esc(shell.period!)} --size N</code>.</p>
+<p class="lede">From ${input.population} changes. ${input.seedFrom ? `The seed is derived from ${esc(input.seedFrom)}` : "The seed is derived from the period's signed checkpoint, which the app signs when it exports the period; <strong>this period has none yet</strong>"} — so the company could not choose it, and anyone can draw the same sample again: here, in the period's report.html, or with <code>soc2-guard sample --period ${esc(shell.period!)} --size N</code>.</p>
 <form class="filters" method="post" action="${esc(`${p}/sample`)}">
 <input type="hidden" name="csrf" value="${esc(shell.csrf ?? "")}">
 <label>Sample size<input name="size" type="number" min="1" inputmode="numeric" value="${esc(f.size)}"></label>
@@ -152,7 +152,7 @@ export function samplePage(shell: Shell, input: { seed: string; seedFrom: string
 <label class="check"><input name="stratify" type="checkbox"${f.stratify ? " checked" : ""}> Stratify by repository</label>
 <div class="actions"><button type="submit">Draw</button>${input.result ? `<button type="submit" class="secondary" formaction="${esc(`${p}/sample.csv`)}">Download the sample as CSV</button>` : ""}</div>
 </form>
-<p class="muted">Without a size: n = ⌈ln(risk) / ln(1 − rate)⌉ for zero expected deviations (5 % and 10 % give 29). Seed: <code class="hash">${esc(input.seed)}</code></p>
+<p class="muted">Without a size: n = ⌈ln(risk) / ln(1 − rate)⌉ for zero expected deviations (5 % and 10 % give 29). Seed: <code class="hash">${esc(input.seed ?? "none yet")}</code></p>
 ${input.error ? `<p class="banner bad" role="alert">${esc(input.error)}</p>` : ""}
 ${input.result ? renderSampleResult(input.result, input.method, `${shell.base}/${encodeURIComponent(shell.org!)}/change/`) : ""}`,
   );
@@ -167,7 +167,11 @@ export interface VerificationView {
   sealRecord: string | null;
   exportSeal: string | null;
   keyFingerprint: string | null;
-  checkpoints: string;
+  /** Every signed checkpoint found, as verified now; null without a signing key. */
+  checkpoints: Array<{ location: string; status: string; detail: string; count: number | null; key: string | null }> | null;
+  /** Records vouched for by the latest checkpoint that agrees. */
+  covered: number | null;
+  attestations: { checked: number; signedRecords: number } | null;
   ms: number;
 }
 
@@ -181,9 +185,11 @@ export function verificationPage(shell: Shell, v: VerificationView): string {
 <dt>Chain head</dt><dd><code class="hash">${esc(v.head ?? "—")}</code></dd>
 <dt>Period seal (hash of its last record)</dt><dd><code class="hash">${esc(v.seal ?? "none")}</code>${v.sealRecord ? ` — <code>${esc(v.sealRecord)}</code>` : ""}</dd>
 <dt>Seal in the export</dt><dd>${v.exportSeal === null ? "no export yet" : v.exportSeal === v.seal ? `<code class="hash">${esc(v.exportSeal)}</code> <span class="pill ok">matches</span>` : `<code class="hash">${esc(v.exportSeal)}</code> <span class="pill bad">differs</span>`}</dd>
-<dt>Checkpoints</dt><dd>${esc(v.checkpoints)}</dd>
-<dt>The app's signing key</dt><dd>${v.keyFingerprint ? `<code class="hash">${esc(v.keyFingerprint)}</code> — compare it with the fingerprint you pinned, then check the signed checkpoints with <code>soc2-guard verify --key</code>` : "no signing key is configured"}</dd>
+<dt>The app's signing key</dt><dd>${v.keyFingerprint ? `<code class="hash">${esc(v.keyFingerprint)}</code> — compare it with the fingerprint you pinned; the checkpoints and attestations below were verified under this key` : "no signing key is configured: checkpoints and attestations are not checked here"}</dd>
+<dt>Signed checkpoints</dt><dd>${v.checkpoints === null ? "not checked (no signing key)" : v.checkpoints.length === 0 ? "none found" : `${v.checkpoints.filter((c) => c.status === "ok").length} of ${v.checkpoints.length} verify and agree with the chain; the latest covers ${v.covered} of ${v.count} records`}</dd>
+<dt>Record attestations</dt><dd>${v.attestations === null ? "not checked (no signing key)" : `${v.attestations.checked} signatures verified, covering ${v.attestations.signedRecords} records`}</dd>
 </dl>
-<p>Check it yourself: <code>soc2-guard verify --repo ${esc(shell.org!)}/compliance-evidence</code> (or <code>--archive DIR</code>).</p>`,
+${v.checkpoints && v.checkpoints.length > 0 ? `<div class="table-wrap" tabindex="0" role="region" aria-label="checkpoints, scrolls sideways"><table><caption>Signed checkpoints, verified now</caption><thead><tr><th scope="col">Where</th><th scope="col" class="num">Records</th><th scope="col">Key</th><th scope="col">Result</th></tr></thead><tbody>${v.checkpoints.map((c) => `<tr><td>${esc(c.location)}</td><td class="num">${c.count ?? "—"}</td><td><code>${esc(c.key ?? "—")}</code></td><td><span class="pill ${c.status === "ok" ? "ok" : "bad"}">${esc(c.status)}</span> ${esc(c.detail)}</td></tr>`).join("")}</tbody></table></div>` : ""}
+<p>Check it yourself: <code>soc2-guard verify --repo ${esc(shell.org!)}/compliance-evidence --key soc2-guard-signing.pub</code> (or <code>--archive DIR</code>).</p>`,
   );
 }

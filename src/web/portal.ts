@@ -11,12 +11,19 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { csvDocument } from "../export/csv.js";
 import { CHANGES_HEADER, changeCsvValues } from "../export/change-row.js";
-import { verifyChain } from "../evidence/verify.js";
+import type { KeyObject } from "node:crypto";
+import type { StoredLine } from "../evidence/verify.js";
+import type { LedgerHead } from "../evidence/ledger.js";
+import { describeVerification, verifyArchive, type ArchiveVerification } from "../trust/verify-archive.js";
+import { attestationPathFor } from "../trust/attestation.js";
+import { formatFingerprint } from "../trust/signing-key.js";
+import { findPeriodCheckpoint } from "../export/period-checkpoint.js";
+import { describeAttestation, describeCovering } from "./trust-view.js";
 import { STYLES } from "./view/styles.js";
 import { drawSample, queryChanges, sampleSizeFor } from "./view/shared.js";
 import type { ChangeQuery, ChangeView, RecordView } from "./view/types.js";
 import { buildArchiveIndex, chartMonths, periodFigures, repositoryFigures, reviewStatuses, type ArchiveIndex } from "./archive-index.js";
-import { sampleMethod, sampleSeed } from "./sampling.js";
+import { sampleMethod, seedSource } from "./sampling.js";
 import { SESSION_COOKIE, SESSION_HOURS, STATE_COOKIE, SessionCodec, cookie, parseCookies, type Session } from "./session.js";
 import type { PortalAccess, PortalEvidence, SignIn } from "./ports.js";
 import * as pages from "./pages.js";
@@ -35,6 +42,8 @@ export interface PortalOptions {
   archiveTtlMs?: number;
   /** How long an access decision is reused. */
   accessTtlMs?: number;
+  /** The app's public signing key: checkpoints, attestations and export statements are verified under it on every page that shows them. */
+  publicKey?: KeyObject | null;
   /** The signing key's fingerprint, shown on the verification page. */
   keyFingerprint?: string | null;
   log?: { warn: (obj: object, msg: string) => void };
@@ -59,7 +68,8 @@ export function createPortalHandler(options: PortalOptions): Handler {
   const now = options.now ?? Date.now;
   const codec = options.codec;
   const accessCache = new Map<string, { at: number; allowed: boolean }>();
-  const archiveCache = new Map<string, { at: number; key: string; index: ArchiveIndex }>();
+  const archiveCache = new Map<string, { at: number; key: string; index: ArchiveIndex; archive: { lines: StoredLine[]; head: LedgerHead | null } }>();
+  const publicKey = options.publicKey ?? null;
   const secure = (req: IncomingMessage): boolean => (options.publicUrl ? options.publicUrl.startsWith("https:") : false) || req.headers["x-forwarded-proto"] === "https";
   const origin = (req: IncomingMessage): string => (options.publicUrl ?? `http://${req.headers.host ?? "localhost"}`).replace(/\/$/, "");
   const redirectUri = (req: IncomingMessage): string => `${origin(req)}${PORTAL_BASE}/callback`;
@@ -95,13 +105,25 @@ export function createPortalHandler(options: PortalOptions): Handler {
   }
 
   async function indexFor(org: string): Promise<ArchiveIndex> {
+    return (await archiveFor(org)).index;
+  }
+
+  async function archiveFor(org: string, fresh = false): Promise<{ index: ArchiveIndex; archive: { lines: StoredLine[]; head: LedgerHead | null } }> {
     const hit = archiveCache.get(org);
-    if (hit && now() - hit.at < (options.archiveTtlMs ?? 15_000)) return hit.index;
+    if (!fresh && hit && now() - hit.at < (options.archiveTtlMs ?? 15_000)) return hit;
     const archive = await options.evidence.read(org);
     const key = `${archive.head?.hash ?? ""}:${archive.lines.length}`;
-    const index = hit && hit.key === key ? hit.index : buildArchiveIndex(archive);
-    archiveCache.set(org, { at: now(), key, index });
-    return index;
+    const index = hit && hit.key === key && !fresh ? hit.index : buildArchiveIndex(archive);
+    const entry = { at: now(), key, index, archive };
+    archiveCache.set(org, entry);
+    return entry;
+  }
+
+  /** The archive against what the app signed, now: the chain, every checkpoint (signature, author, prefix), and the attestations when given. */
+  async function verifyNow(org: string, lines: StoredLine[], head: LedgerHead | null, attestations?: StoredLine[]): Promise<ArchiveVerification | null> {
+    if (!publicKey) return null;
+    const trust = await options.evidence.trustSources(org);
+    return verifyArchive({ lines, head, checkpoints: trust.checkpoints, ...(attestations ? { attestations } : {}), publicKey, archive: trust.archive, appLogins: trust.appLogins });
   }
 
   const queryFrom = (form: Map<string, string>): ChangeQuery => {
@@ -132,6 +154,9 @@ export function createPortalHandler(options: PortalOptions): Handler {
     if (rest[0] === "change" && rest.length === 2) {
       const found = index.byHash.get(rest[1]!);
       if (!found) return notFound(r);
+      const { archive } = await archiveFor(org);
+      const shard = found.location.split(":")[0]!;
+      const [verification, attestations] = await Promise.all([verifyNow(org, archive.lines, archive.head), publicKey ? options.evidence.attestations(org, attestationPathFor(shard)) : Promise.resolve([])]);
       const period = index.periods.get(found.period);
       const statuses = reviewStatuses(index, found.period, period ? await options.evidence.reviewStates(org, period.period) : null, new Date(now()).toISOString());
       const view: RecordView = {
@@ -140,8 +165,8 @@ export function createPortalHandler(options: PortalOptions): Handler {
         chainLength: index.records.length,
         location: found.location,
         hashMatches: found.hashMatches,
-        checkpoint: period?.seal && period.seal.position >= found.position ? `covered by the seal of ${found.period}: ${period.seal.hash.slice(0, 16)}… (record ${period.seal.position}); its signed checkpoint and this change's attestation are checked by soc2-guard verify --key (not shown here yet)` : "not covered by a seal yet",
-        attestation: "not shown here yet: soc2-guard verify --key (or verify-attestation) checks it",
+        checkpoint: verification ? describeCovering(verification, found.position) : "not checked: no signing key is configured for this app",
+        attestation: publicKey ? describeAttestation(found.record, attestations, publicKey) : "not checked: no signing key is configured for this app",
         reviewStatus: statuses.get(found.record.hash) ?? null,
       };
       return send(r, 200, pages.changePage(shell(r, { org, period: found.period }), view, options.evidence.webBase));
@@ -154,7 +179,6 @@ export function createPortalHandler(options: PortalOptions): Handler {
     const rows = period.rows;
     const repositories = [...new Set(rows.map((x) => x.repository))].sort();
     const controls = [...new Set(["review.approval", "ci.passing", "secrets.diff", ...rows.flatMap((x) => x.failedControls)])].sort();
-    const seed = period.seal ? sampleSeed(label, period.seal.hash) : "";
     if (page === "" && r.method === "GET") {
       const states = await options.evidence.reviewStates(org, period.period);
       return send(r, 200, pages.periodPage(s, {
@@ -174,38 +198,49 @@ export function createPortalHandler(options: PortalOptions): Handler {
       return csv(r, `changes-${org}-${label}-filtered.csv`, all.rows);
     }
     if (page === "sample" || page === "sample.csv") {
+      const trust = await options.evidence.trustSources(org);
+      const signed = findPeriodCheckpoint(trust.exportIssues, label, { publicKey, appLogins: trust.appLogins });
+      const seed = signed?.seed ?? null;
       const form = { size: r.form.get("size") ?? "", risk: r.form.get("risk") ?? "0.05", rate: r.form.get("rate") ?? "0.10", stratify: r.form.get("stratify") === "on" };
       let result = null;
       let error: string | null = null;
       if (r.method === "POST") {
         const size = form.size ? Number(form.size) : sampleSizeFor(Number(form.risk), Number(form.rate));
-        if (!Number.isInteger(size) || size < 1) error = "Give a whole sample size, or a risk and a tolerable rate between 0 and 1.";
+        if (!seed) error = "This period has no signed checkpoint yet: it is signed when the period is exported, and the seed comes from it.";
+        else if (!Number.isInteger(size) || size < 1) error = "Give a whole sample size, or a risk and a tolerable rate between 0 and 1.";
         else result = drawSample(rows, { size, seed, stratify: form.stratify });
       }
       if (page === "sample.csv") return result ? csv(r, `sample-${org}-${label}.csv`, result.rows) : notFound(r);
-      return send(r, error ? 400 : 200, pages.samplePage(s, { seed, seedFrom: "the period's seal (the hash of its last record)", population: rows.length, form, result, method: sampleMethod(form.stratify, "seal hash"), error }));
+      return send(r, error ? 400 : 200, pages.samplePage(s, { seed, seedFrom: signed ? seedSource(signed.checkpoint, signed.location, signed.verified) : null, population: rows.length, form, result, method: sampleMethod(form.stratify), error }));
     }
     if (page === "verify" && r.method === "GET") {
       const started = now();
-      const archive = await options.evidence.read(org);
-      const result = verifyChain(archive.lines, archive.head);
-      const fresh = buildArchiveIndex(archive);
-      archiveCache.set(org, { at: now(), key: `${archive.head?.hash ?? ""}:${archive.lines.length}`, index: fresh });
+      // Read anew and verified now, not from the pages' cache.
+      const { index: fresh, archive } = await archiveFor(org, true);
+      const verification = await verifyNow(org, archive.lines, archive.head, publicKey ? await options.evidence.attestations(org, null) : undefined);
       const seal = fresh.periods.get(label)?.seal ?? null;
       const exported = await options.evidence.exportStatus(org, label);
-      const text = result.ok
-        ? `The chain verifies now: all ${result.count} records' hashes recomputed and every link followed, up to head ${result.head.slice(0, 16)}….`
-        : `The chain does NOT verify: ${result.location} (${result.id ?? "unreadable"}) ${result.problem}: ${result.detail}.`;
+      const sealDiffers = exported.exists && exported.seal !== (seal?.hash ?? null);
+      const chainOk = verification ? verification.chain.ok : fresh.intact;
+      const text = verification
+        ? describeVerification(verification, `the archive of ${org}`).trim()
+        : fresh.intact
+          ? `The chain verifies now: all ${fresh.records.length} records' hashes recomputed and every link followed. No signing key is configured, so the signed checkpoints were not checked.`
+          : "The chain does NOT verify: a record's hash or link does not match (see soc2-guard verify).";
       return send(r, 200, pages.verificationPage(s, {
-        ok: result.ok && (!exported.exists || exported.seal === (seal?.hash ?? null)),
-        text: result.ok && exported.exists && exported.seal !== (seal?.hash ?? null) ? `${text} But the export's seal differs from the seal recomputed now.` : text,
-        count: result.count,
-        head: result.ok ? result.head : (archive.head?.hash ?? null),
+        ok: (verification ? verification.ok : fresh.intact) && !sealDiffers,
+        text: sealDiffers ? `${text} But the export's seal differs from the seal recomputed now.` : text,
+        count: fresh.records.length,
+        head: chainOk ? (fresh.records.at(-1)?.record.hash ?? null) : (archive.head?.hash ?? null),
         seal: seal?.hash ?? null,
         sealRecord: seal?.recordId ?? null,
         exportSeal: exported.exists ? exported.seal : null,
         keyFingerprint: options.keyFingerprint ?? null,
-        checkpoints: "not checked here yet: run soc2-guard verify --key with the app's public key for the signed checkpoints; the period is sealed by the hash of its last record",
+        checkpoints: verification
+          ? verification.checkpoints.map((c) => ({ location: c.location, status: c.status, detail: c.detail, count: c.checkpoint?.count ?? null, key: c.checkpoint ? formatFingerprint(c.checkpoint.keyId) : null }))
+          : null,
+        covered: verification?.covered ?? null,
+        attestations: verification ? verification.attestations : null,
         ms: now() - started,
       }));
     }

@@ -6,6 +6,19 @@ import type { LedgerHead } from "../evidence/ledger.js";
 import type { StoredLine } from "../evidence/verify.js";
 import type { Period } from "../evidence/reconcile.js";
 import type { ReviewIssueState } from "../export/exception-row.js";
+import type { CheckpointSource } from "../trust/verify-archive.js";
+
+/** What the app signed, as found outside the records: the portal verifies it (src/trust/) every time it shows it. */
+export interface TrustSources {
+  /** The archive the checkpoints must name (e.g. acme/compliance-evidence@main); null accepts the one they name. */
+  archive: string | null;
+  /** The app's login as comment author; null where the anchor has no authors (a local file). */
+  appLogins: string[] | null;
+  /** The checkpoints issue's comments (or the local checkpoints file) and the export issues. */
+  checkpoints: CheckpointSource[];
+  /** The export issues (each carries its period's checkpoint and export statement). */
+  exportIssues: CheckpointSource[];
+}
 
 export interface SignIn {
   /** Where to send the browser to sign in (GitHub's OAuth authorize URL). */
@@ -41,6 +54,10 @@ export interface PortalEvidence {
   exportStatus(org: string, period: string): Promise<ExportStatus>;
   /** Review issues' states for the period's exceptions; null when they cannot be read. */
   reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null>;
+  /** Where the signed checkpoints and export statements are. */
+  trustSources(org: string): Promise<TrustSources>;
+  /** The lines of one attestations/YYYY/MM/DD.jsonl file, or of all of them when `path` is null. */
+  attestations(org: string, path: string | null): Promise<StoredLine[]>;
   /** Web base for commit links, e.g. https://github.com/ */
   readonly webBase: string;
 }

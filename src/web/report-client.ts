@@ -33,7 +33,8 @@ export interface ReportMeta {
   seal: { hash: string; recordId: string } | null;
   /** `prev` of the first embedded record: where the embedded segment joins the chain. */
   segmentStartsAfter: string;
-  seed: string;
+  /** The seed and the period's signed checkpoint it comes from; null for an unsigned export (no sampling). */
+  sampling: { seed: string; checkpoint: { count: number; head: string; time: string; keyId: string }; envelope: string } | null;
   method: string;
   stratifiedMethod: string;
   commitBase: string;
@@ -262,8 +263,17 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
   }
 
   function renderSample(): void {
+    const sampling = meta.sampling;
+    if (!sampling) {
+      view.innerHTML = `<h1>Draw a sample, ${lib.esc(meta.period)}</h1><p class="banner warn">This export was not signed, so the period has no signed checkpoint to derive a seed from. Draw the sample with <code>soc2-guard sample --period ${lib.esc(meta.period)} --size N --seed HEX</code> and a seed agreed in advance.</p>`;
+      return;
+    }
+    const cp = sampling.checkpoint;
     view.innerHTML = `<h1>Draw a sample, ${lib.esc(meta.period)}</h1>
-<p class="lede">The seed comes from the period's seal, so the company could not choose it and anyone can draw the same sample again — here, in the portal, or with <code>soc2-guard sample --period ${lib.esc(meta.period)} --size N</code>.</p>
+<p class="lede">The seed comes from the period's signed checkpoint — signed by the app when it exported the period, so nobody knew it before and the company could not choose it — and anyone can draw the same sample again: here, in the portal, or with <code>soc2-guard sample --period ${lib.esc(meta.period)} --size N</code>.</p>
+<dl class="facts"><dt>Seed</dt><dd><code class="hash">${lib.esc(sampling.seed)}</code></dd>
+<dt>From the checkpoint</dt><dd>${cp.count} records, chain head <code class="hash">${lib.esc(cp.head)}</code>, signed ${lib.esc(cp.time)} by key <code class="hash">${lib.esc(cp.keyId)}</code> — compare it with the checkpoint in the period's export issue</dd></dl>
+<details><summary>The checkpoint's DSSE envelope</summary><pre class="envelope">${lib.esc(sampling.envelope)}</pre></details>
 <form class="filters" id="sample-form">
 <label>Sample size<input name="size" type="number" min="1" inputmode="numeric"></label>
 <label>Risk of over-reliance<input name="risk" type="number" step="0.01" min="0.01" max="0.5" value="0.05"></label>
@@ -277,7 +287,7 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
       const data = new FormData(form);
       const size = Number(data.get("size")) || lib.sampleSizeFor(Number(data.get("risk")), Number(data.get("rate")));
       const stratify = data.get("stratify") === "on";
-      lastSample = lib.drawSample(state.rows, { size, seed: meta.seed, stratify });
+      lastSample = lib.drawSample(state.rows, { size, seed: sampling.seed, stratify });
       $("sample-out").innerHTML = `${lib.renderSampleResult(lastSample, stratify ? meta.stratifiedMethod : meta.method, "#change/")}<div class="actions"><button type="button" class="secondary" id="sample-csv">Download the sample as CSV</button></div>`;
       $("sample-csv").addEventListener("click", () => lastSample && download(`sample-${meta.period}.csv`, csv(lastSample.rows)));
     });

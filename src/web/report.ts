@@ -15,7 +15,9 @@ import { embedFunctions, scriptJson } from "./view/embed.js";
 import { SHARED_FUNCTIONS, esc, renderChart, renderFigures, renderRepositoryTable } from "./view/shared.js";
 import { reportMain, type ReportMeta, type ReportPayload } from "./report-client.js";
 import type { ChangeView, ChartMonth, PeriodFigures, RepositoryFigures } from "./view/types.js";
-import { sampleMethod, sampleSeed } from "./sampling.js";
+import { sampleMethod } from "./sampling.js";
+import { samplingSeed, type Checkpoint } from "../trust/checkpoint.js";
+import type { DsseEnvelope } from "../trust/dsse.js";
 
 export interface ReportInput {
   org: string;
@@ -31,6 +33,8 @@ export interface ReportInput {
   reviewStatuses: Record<string, string>;
   /** Web base for commit links, e.g. https://github.com/ */
   commitBase: string;
+  /** The period's signed checkpoint (the export signs it first): the sampling seed. Null: an unsigned export, no sampling. */
+  periodCheckpoint: DsseEnvelope | null;
 }
 
 const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDetail", "sampleSizeFor", "drawSample", "renderSampleResult", "canonicalJson", "csvRow", "changeCsvValues", "changeRow"] as const;
@@ -38,16 +42,16 @@ const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDeta
 export function buildReportHtml(input: ReportInput): string {
   const first = segmentStart(input);
   const segmentStartsAfter = first < input.lines.length ? (firstPrev(input.lines[first]!.text) ?? "") : "";
-  const seed = input.seal ? sampleSeed(input.period, input.seal.hash) : "0".repeat(64);
+  const checkpoint = input.periodCheckpoint ? checkpointOf(input.periodCheckpoint) : null;
   const controls = [...new Set(input.rows.flatMap((r) => r.failedControls))].sort();
   const meta: ReportMeta = {
     org: input.org,
     period: input.period,
     seal: input.seal,
     segmentStartsAfter,
-    seed,
-    method: sampleMethod(false, "the seal"),
-    stratifiedMethod: sampleMethod(true, "the seal"),
+    sampling: input.periodCheckpoint && checkpoint ? { seed: samplingSeed(input.periodCheckpoint), checkpoint: { count: checkpoint.count, head: checkpoint.head, time: checkpoint.time, keyId: checkpoint.keyId }, envelope: JSON.stringify(input.periodCheckpoint) } : null,
+    method: sampleMethod(false),
+    stratifiedMethod: sampleMethod(true),
     commitBase: input.commitBase,
     csvHeader: [...CHANGES_HEADER],
     reviewStatuses: input.reviewStatuses,
@@ -128,6 +132,15 @@ function reportPayload(input: ReportInput): ReportPayload {
 function hashOf(text: string): string | null {
   try {
     return (JSON.parse(text) as { hash?: string }).hash ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The checkpoint the envelope carries, read without a key (the auditor compares it with the export issue's). */
+function checkpointOf(envelope: DsseEnvelope): Checkpoint | null {
+  try {
+    return JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as Checkpoint;
   } catch {
     return null;
   }

@@ -19,14 +19,14 @@ export interface E2E {
   stop: () => Promise<void>;
 }
 
-export async function startE2E(options: { archive: "directory" | "repository" } = { archive: "directory" }): Promise<E2E> {
+export async function startE2E(options: { archive: "directory" | "repository"; signingKey?: string } = { archive: "directory" }): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), "soc2-guard-e2e-"));
   const sandbox = await new GitHubSandbox().start();
   // Every request the app sends to the sandbox is checked against GitHub's contract.
   registerGitHubBase(sandbox.apiUrl, sandbox.graphqlUrl);
   seedOrganization(sandbox);
   const archiveDir = options.archive === "directory" ? join(dir, "archive") : undefined;
-  const app = await startAppServer(sandbox, { ...(archiveDir ? { archiveDir } : {}), spoolDir: join(dir, "spool"), retryBaseMs: 10 });
+  const app = await startAppServer(sandbox, { ...(archiveDir ? { archiveDir } : {}), ...(options.signingKey ? { signingKey: options.signingKey } : {}), spoolDir: join(dir, "spool"), retryBaseMs: 10 });
   return {
     sandbox,
     app,

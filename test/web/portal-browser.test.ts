@@ -18,6 +18,7 @@ import { makeExportCommand } from "../../src/cli/export.js";
 import { makeSampleCommand } from "../../src/cli/sample.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { generatedRecord } from "./generated-archive.js";
+import { generateSigningKey } from "../../src/trust/signing-key.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
@@ -54,10 +55,13 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
   let browser: Browser;
   let archiveDir: string;
   let cliSample: string[];
+  let cliSeed: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    e2e = await startE2E({ archive: "directory" });
+    // The app's signing key: the exports below sign the period's checkpoint with it, as the app's own would.
+    const key = generateSigningKey();
+    e2e = await startE2E({ archive: "directory", signingKey: key.privatePem });
     seedAuditors(e2e.sandbox);
     archiveDir = e2e.archiveDir!;
     // A year of evidence: 20 changes a month before the period, 240 in it.
@@ -71,13 +75,15 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
     }
     await new LocalDirectoryArchive(archiveDir, () => new Date(Date.UTC(2026, 10, 30, 23))).append(records);
     // The month before was exported on time (report.html's chart reads its summary.json).
-    const before = capture();
+    const signing = { env: { SOC2_GUARD_SIGNING_KEY: key.privatePem } };
+    const before = capture(signing);
     expect(await makeExportCommand({ now: () => new Date(Date.UTC(2026, 10, 1, 2)) })(["--period", "2026-10", "--archive", archiveDir, "--org", "acme"], before.io)).toBe(0);
     // The month's export, played as the scheduled run after the month ended: writes report.html.
-    const exported = capture();
+    const exported = capture(signing);
     expect(await makeExportCommand({ now: () => new Date(Date.UTC(2026, 11, 1, 2)) })(["--period", PERIOD, "--archive", archiveDir, "--org", "acme"], exported.io)).toBe(0);
-    const sampled = capture();
+    const sampled = capture({ env: { SOC2_GUARD_PUBLIC_KEY: key.publicPem } });
     expect(await makeSampleCommand()(["--period", PERIOD, "--archive", archiveDir, "--risk", "0.05", "--rate", "0.10", "--stratify"], sampled.io)).toBe(0);
+    cliSeed = /^# seed ([0-9a-f]{64})$/m.exec(sampled.out())![1]!;
     cliSample = [...sampled.out().matchAll(/^\s+\d+\s+([0-9a-f]{64})/gm)].map((m) => m[1]!);
     // Playwright starts the browser on a fresh temporary profile (user-data-dir) of its own.
     browser = await chromium.launch({
@@ -133,7 +139,9 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
 
       await page.locator("table.changes tbody tr a").first().click();
       await page.getByRole("heading", { name: "Integrity" }).waitFor();
-      expect(await page.locator("dl.facts").last().textContent()).toContain("matches");
+      const integrity = await page.locator("dl.facts").last().textContent();
+      expect(integrity).toContain("matches");
+      expect(integrity).toMatch(/checkpoint of \d+ records \(this is record \d+\).* signature verified now/);
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: join(ARTIFACTS, "portal-change.png"), fullPage: true });
 
@@ -144,10 +152,12 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       const drawn = (await page.locator("section.sample table a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href")))).map((h) => h!.split("/").pop());
       expect(cliSample).toHaveLength(29);
       expect(drawn).toEqual(cliSample);
+      expect(await page.locator("section.sample [data-seed]").textContent()).toBe(cliSeed);
+      expect(await page.locator("main").textContent()).toContain("signature verified now");
       expect(await seriousViolations(page)).toEqual([]);
 
       await nav(page, "Verification").click();
-      expect(await page.getByRole("status").textContent()).toContain("The chain verifies now");
+      expect(await page.getByRole("status").textContent()).toMatch(/^ok: 4\d\d records .* chain verified; \d+ signed checkpoints? agree/);
       expect(await page.locator("dl.facts").textContent()).toContain(`SHA256:${e2e.app.signingKeyId.replace(/^ed25519:/, "").slice(0, 4)}:`);
 
       // Phone width and dark mode: no sideways scrolling of the page, no serious axe finding.
@@ -210,6 +220,7 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       await page.getByRole("button", { name: "Draw" }).click();
       const drawn = (await page.locator("section.sample table a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href")))).map((h) => h!.split("/").pop());
       expect(drawn).toEqual(cliSample);
+      expect(await page.locator("section.sample [data-seed]").textContent()).toBe(cliSeed);
       expect(requests).toEqual([]);
 
       // Edit one record inside the file (its title), keep everything else: the browser must notice.

@@ -11,12 +11,33 @@ import { SessionCodec, SESSION_COOKIE } from "../../src/web/session.js";
 import type { PortalAccess, PortalEvidence, SignIn } from "../../src/web/ports.js";
 import { drawSample } from "../../src/web/view/shared.js";
 import { buildArchiveIndex } from "../../src/web/archive-index.js";
-import { sampleSeed } from "../../src/web/sampling.js";
 import { generateArchive } from "./generated-archive.js";
+import { generateSigningKey, formatFingerprint } from "../../src/trust/signing-key.js";
+import { renderCheckpointComment, samplingSeed, signCheckpoint } from "../../src/trust/checkpoint.js";
+import { attestRecord } from "../../src/trust/attestation.js";
+import { signExport, signedSection } from "../../src/export/export-seal.js";
+import type { CheckpointSource } from "../../src/trust/verify-archive.js";
 
 const archive = generateArchive({ count: 300, label: "2026-11", monthsBefore: 2, perMonthBefore: 20 });
 const index = buildArchiveIndex(archive);
 const aChange = archive.records.at(-5)!;
+
+// What the app signed: a checkpoint on the checkpoints issue after record 100, and the
+// November export (its statement and the period's checkpoint) in the export issue.
+const key = generateSigningKey();
+const ARCHIVE = "acme/compliance-evidence@main";
+const APP = "soc2-guard[bot]";
+const early = signCheckpoint({ archive: ARCHIVE, count: 100, head: archive.records[99]!.hash, lastId: archive.records[99]!.id, time: "2026-10-10T00:00:00.000Z" }, key);
+const signedExport = signExport({ organization: "acme", period: "2026-11", archive: ARCHIVE, checkpoint: { count: archive.records.length, head: archive.head.hash, lastId: archive.head.lastId }, files: new Map([["exports/2026-11/summary.json", "{}\n"]]), time: "2026-12-01T02:00:00.000Z" }, key);
+const exportIssue: CheckpointSource = { location: "https://ghe.example.com/acme/compliance-evidence/issues/7", author: APP, text: signedSection(signedExport, formatFingerprint(key.keyId)).join("\n") };
+const trust = {
+  archive: ARCHIVE,
+  appLogins: [APP],
+  checkpoints: [{ location: "https://ghe.example.com/acme/compliance-evidence/issues/1#issuecomment-1", author: APP, text: renderCheckpointComment(early.checkpoint, early.envelope) }, exportIssue] as CheckpointSource[],
+  exportIssues: [exportIssue] as CheckpointSource[],
+};
+const shardOf = (location: string): string => location.split(":")[0]!.replace(/^records\//, "attestations/");
+const attestationLines = attestRecord(aChange, key).map((envelope, i) => ({ location: `${shardOf(archive.lines.at(-5)!.location)}:${i + 1}`, text: JSON.stringify(envelope) }));
 
 const signIn: SignIn = {
   authorizeUrl: (state, redirectUri) => `https://ghe.example.com/login/oauth/authorize?client_id=c&state=${state}&redirect_uri=${encodeURIComponent(redirectUri)}`,
@@ -30,6 +51,8 @@ const evidence: PortalEvidence = {
   read: async () => ({ lines: archive.lines, head: archive.head }),
   exportStatus: async () => ({ exists: false, seal: null, changes: null, reportPath: null }),
   reviewStates: async () => null,
+  trustSources: async () => trust,
+  attestations: async (_org, path) => attestationLines.filter((l) => path === null || l.location.startsWith(`${path}:`)),
   webBase: "https://ghe.example.com/",
 };
 
@@ -37,7 +60,7 @@ let clock = Date.UTC(2026, 11, 2);
 const codec = new SessionCodec("x".repeat(40));
 
 async function serve(options: { publicUrl?: string } = {}): Promise<{ server: Server; base: string }> {
-  const handler = createPortalHandler({ signIn, access, evidence, codec, now: () => clock, ...options });
+  const handler = createPortalHandler({ signIn, access, evidence, codec, now: () => clock, publicKey: key.publicKey, keyFingerprint: formatFingerprint(key.keyId), ...options });
   const server = createServer((req, res) => void handler(req, res).then((handled) => handled || res.writeHead(404).end("not the portal")));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/soc2-guard` };
@@ -246,24 +269,74 @@ describe("pages", () => {
     expect(detail).toContain("Hash recomputed now");
   });
 
-  it("draws the sample the shared function draws with the period's seed: 5 % risk, 10 % rate → 29", async () => {
+  it("draws the sample with the seed of the period's signed checkpoint (the export's), and says which: 5 % risk, 10 % rate → 29", async () => {
     const { cookie, csrf } = await signInAs("avery");
     const html = await (await post("/acme/2026-11/sample", cookie, { csrf, risk: "0.05", rate: "0.10" })).text();
     const period = index.periods.get("2026-11")!;
-    const expected = drawSample(period.rows, { size: 29, seed: sampleSeed("2026-11", period.seal!.hash) });
+    const seed = samplingSeed(signedExport.checkpoint.envelope);
+    const expected = drawSample(period.rows, { size: 29, seed });
     expect(html).toContain("Sample: 29 of 300 changes");
+    expect(html).toContain(seed);
+    expect(html).toContain("the period&#39;s signed checkpoint (340 records");
+    expect(html).toContain("signature verified now");
+    expect(html).toContain(exportIssue.location);
+    expect(html).toContain("⌈ln(risk) / ln(1 − rate)⌉");
     const hrefs = [...html.matchAll(/href="\/soc2-guard\/acme\/change\/([0-9a-f]{64})"/g)].map((m) => m[1]);
     expect(hrefs).toEqual(expected.rows.map((r) => r.recordHash));
   });
 
-  it("the verification page verifies the chain now and names an edited record", async () => {
+  it("draws no sample for a period without a signed checkpoint, nor from an export issue someone else wrote", async () => {
+    const forged = { ...exportIssue, author: "mallory" };
+    const other = createPortalHandler({ signIn, access, evidence: { ...evidence, trustSources: async () => ({ ...trust, exportIssues: [forged] }) }, codec, now: () => clock, publicKey: key.publicKey });
+    const s = createServer((req, res) => void other(req, res).then((handled) => handled || res.writeHead(404).end()));
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    try {
+      const at = `http://127.0.0.1:${(s.address() as AddressInfo).port}/soc2-guard`;
+      const { cookie, csrf } = await signInAs("avery", at);
+      const res = await fetch(`${at}/acme/2026-11/sample`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf, size: "10" }) });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain("no signed checkpoint yet");
+      expect(html).not.toContain("Sample: ");
+    } finally {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
+
+  it("one change names the checkpoint that covers it and its attestation, both verified now under the app's key", async () => {
     const { cookie } = await signInAs("avery");
-    expect(await (await fetch(`${base}/acme/2026-11/verify`, { headers: { cookie } })).text()).toContain("The chain verifies now: all 340 records");
+    const detail = await (await fetch(`${base}/acme/change/${aChange.hash}`, { headers: { cookie } })).text();
+    expect(detail).toContain(`checkpoint of 340 records (this is record ${archive.records.length - 4})`);
+    expect(detail).toContain(`signed 2026-12-01T02:00:00.000Z by key ${formatFingerprint(key.keyId)} — signature verified now`);
+    expect(detail).toContain("change-review statement and SLSA Source VSA signed by key");
+    const older = archive.records[49]!;
+    const early50 = await (await fetch(`${base}/acme/change/${older.hash}`, { headers: { cookie } })).text();
+    expect(early50).toContain("checkpoint of 100 records (this is record 50)");
+    expect(early50).toContain("none: this record was written before the app signed records");
+    // A checkpoint whose signature was altered is not evidence: the change falls to the next one, the verification page names it.
+    const saved = trust.checkpoints[0]!;
+    trust.checkpoints[0] = { ...saved, text: saved.text.replace(/"sig":"[A-Za-z0-9+/]{4}/, '"sig":"AAAA') };
+    try {
+      expect(await (await fetch(`${base}/acme/change/${older.hash}`, { headers: { cookie } })).text()).toContain("checkpoint of 340 records (this is record 50)");
+      const verify = await (await fetch(`${base}/acme/2026-11/verify`, { headers: { cookie } })).text();
+      expect(verify).toContain("BROKEN");
+      expect(verify).toContain("bad-signature");
+    } finally {
+      trust.checkpoints[0] = saved;
+    }
+  });
+
+  it("the verification page verifies the chain and the checkpoints now, shows the key, and names an edited record", async () => {
+    const { cookie } = await signInAs("avery");
+    const ok = await (await fetch(`${base}/acme/2026-11/verify`, { headers: { cookie } })).text();
+    expect(ok).toContain("ok: 340 records in the archive of acme; chain verified; 2 signed checkpoints agree");
+    expect(ok).toContain("2 of 2 verify and agree with the chain; the latest covers 340 of 340 records");
+    expect(ok).toContain(formatFingerprint(key.keyId));
     const saved = archive.lines[10]!.text;
     archive.lines[10] = { ...archive.lines[10]!, text: saved.replace('"appVersion":"0.1.0"', '"appVersion":"0.1.1"') };
     try {
       const html = await (await fetch(`${base}/acme/2026-11/verify`, { headers: { cookie } })).text();
-      expect(html).toContain("does NOT verify");
+      expect(html).toContain("BROKEN");
       expect(html).toContain(archive.lines[10]!.location);
     } finally {
       archive.lines[10] = { ...archive.lines[10]!, text: saved };

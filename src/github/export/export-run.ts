@@ -23,6 +23,7 @@ import { reconcileForExport, type Backfill } from "./export-reconcile.js";
 import { GitHubExportStore } from "./export-store.js";
 import { GitHubExportIssues } from "./export-issues.js";
 import { chartHistory } from "../../export/chart-history.js";
+import { signCheckpoint } from "../../trust/checkpoint.js";
 import { buildSnapshot, signExport, signedSection, SNAPSHOT_FILE } from "../../export/export-seal.js";
 import { formatFingerprint, type SigningKey } from "../../trust/signing-key.js";
 
@@ -143,6 +144,16 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
   if (deps.gh) reconciliation = { ran: true, population, records: selected.changes.length, addedLate: selected.changes.filter((c) => c.collectedLate).length, missing };
 
   const access = deps.gh ? await loadAccessFacts(deps.gh, request.org, repos) : null;
+  // The chain as the export leaves it (backfills included): the period's checkpoint, signed
+  // before the files are built because report.html derives the sampling seed from it.
+  const archiveName = deps.location.kind === "repository" ? `${deps.location.owner}/${deps.location.repo}@${deps.location.branch}` : "local";
+  let periodCheckpoint: ReturnType<typeof signCheckpoint> | null = null;
+  let checkpoint: { count: number; head: string; lastId: string | null } | null = null;
+  if (deps.signingKey && store.ledgerHead) {
+    const head = await store.ledgerHead();
+    checkpoint = { count: head?.count ?? 0, head: head?.hash ?? "0".repeat(64), lastId: head?.lastId ?? null };
+    periodCheckpoint = signCheckpoint({ archive: archiveName, ...checkpoint, time: now.toISOString() }, deps.signingKey);
+  }
   const exportInput = {
     organization: request.org,
     selected,
@@ -155,18 +166,15 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     excludedRepositories: excluded,
     shardsRead: [...new Set(store.shardsRead)],
     history: store.readExportFile ? await chartHistory((path) => store.readExportFile!(path), period) : [],
+    periodCheckpoint: periodCheckpoint?.envelope ?? null,
   };
   const exported = buildExportFiles(exportInput);
   let signed: string[] | undefined;
-  if (deps.signingKey && store.ledgerHead) {
-    // The chain as the export leaves it (backfills included): the period's checkpoint.
-    const head = await store.ledgerHead();
-    const checkpoint = { count: head?.count ?? 0, head: head?.hash ?? "0".repeat(64), lastId: head?.lastId ?? null };
+  if (deps.signingKey && checkpoint && periodCheckpoint) {
     const pushShas = new Set(selected.recorded.flatMap((r) => r.pushShas));
     const snapshot = buildSnapshot({ ...exportInput, period: period.label, chainCount: checkpoint.count, periodCommits, pushShas });
     exported.files.set(`${exportDirectory(period)}/${SNAPSHOT_FILE}`, `${JSON.stringify(snapshot, null, 2)}\n`);
-    const archiveName = deps.location.kind === "repository" ? `${deps.location.owner}/${deps.location.repo}@${deps.location.branch}` : "local";
-    const signatures = signExport({ organization: request.org, period: period.label, archive: archiveName, checkpoint, files: exported.files, time: now.toISOString() }, deps.signingKey);
+    const signatures = signExport({ organization: request.org, period: period.label, archive: archiveName, checkpoint, files: exported.files, time: now.toISOString() }, deps.signingKey, periodCheckpoint);
     signed = signedSection(signatures, formatFingerprint(deps.signingKey.keyId));
   }
   const paths = EXPORT_FILES.map((f) => `${exportDirectory(period)}/${f}`);

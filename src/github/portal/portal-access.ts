@@ -15,7 +15,14 @@ import type { AppServices } from "../../triggers/services.js";
 import type { ArchiveConfig } from "../../config/types.js";
 import type { Period } from "../../evidence/reconcile.js";
 import type { ReviewIssueState } from "../../export/exception-row.js";
-import type { AccessDecision, ExportStatus, PortalAccess, PortalEvidence } from "../../web/ports.js";
+import type { AccessDecision, ExportStatus, PortalAccess, PortalEvidence, TrustSources } from "../../web/ports.js";
+import type { StoredLine } from "../../evidence/verify.js";
+import { LocalExportFiles } from "../../export/local-store.js";
+import { LOCAL_CHECKPOINTS_FILE, readCheckpointFile } from "../../evidence/local-checkpoints.js";
+import { readAttestationDirectory } from "../../evidence/local-archive.js";
+import { GitHubExportFiles } from "../export/export-store.js";
+import { GitHubCheckpointIssue } from "../evidence/checkpoint-issue.js";
+import { GitHubRepositoryArchive } from "../evidence/archive-repository.js";
 
 const READ_OR_MORE = new Set(["read", "triage", "write", "maintain", "admin"]);
 const httpStatus = (error: unknown): number | undefined => (error as { status?: number }).status;
@@ -51,7 +58,7 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
 
   constructor(
     private readonly app: Pick<Probot, "auth">,
-    private readonly services: Pick<AppServices, "archiveFor" | "archiveDir">,
+    private readonly services: Pick<AppServices, "archiveFor" | "archiveDir" | "appSlug">,
     private readonly options: GitHubPortalOptions,
   ) {}
 
@@ -142,6 +149,38 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
       return { exists: true, seal: summary.ledger?.seal?.hash ?? null, changes: summary.totals?.changes ?? null, reportPath: (summary.files ?? []).includes(report) ? report : null };
     } catch {
       return { exists: true, seal: null, changes: null, reportPath: null };
+    }
+  }
+
+  /** Read anew each time (the portal verifies what it shows at that moment); one listing each. */
+  async trustSources(org: string): Promise<TrustSources> {
+    if (this.services.archiveDir) {
+      const dir = this.services.archiveDir;
+      const exportIssues = await new LocalExportFiles(dir).statements();
+      return { archive: null, appLogins: null, checkpoints: [...readCheckpointFile(join(dir, LOCAL_CHECKPOINTS_FILE)), ...exportIssues], exportIssues };
+    }
+    const i = await this.must(org);
+    const slug = await this.services.appSlug();
+    const target = { owner: org, repo: i.archive.repository, branch: i.archive.branch };
+    const anchor = new GitHubCheckpointIssue(i.gh, { ...target, appSlug: async () => slug });
+    const [comments, exportIssues] = await Promise.all([anchor.list(), new GitHubExportFiles(i.gh, target).statements()]);
+    return { archive: anchor.archive, appLogins: [`${slug}[bot]`], checkpoints: [...comments, ...exportIssues], exportIssues };
+  }
+
+  async attestations(org: string, path: string | null): Promise<StoredLine[]> {
+    if (this.services.archiveDir) {
+      const all = readAttestationDirectory(this.services.archiveDir);
+      return path ? all.filter((l) => l.location.startsWith(`${path}:`)) : all;
+    }
+    const i = await this.must(org);
+    if (!path) return new GitHubRepositoryArchive(i.gh, { owner: org, repo: i.archive.repository, branch: i.archive.branch }).readAttestations();
+    try {
+      const { data } = await i.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: org, repo: i.archive.repository, path, ref: i.archive.branch, headers: { accept: "application/vnd.github.raw+json" } });
+      const text = typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8");
+      return text.split("\n").map((line, n) => ({ location: `${path}:${n + 1}`, text: line })).filter((l) => l.text.trim());
+    } catch (error) {
+      if (httpStatus(error) === 404) return [];
+      throw error;
     }
   }
 

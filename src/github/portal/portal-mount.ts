@@ -38,6 +38,7 @@ export function portalHandler(app: Probot, services: AppServices, env: Record<st
     evidence: github,
     codec: new SessionCodec(secret),
     ...(env.SOC2_GUARD_PUBLIC_URL ? { publicUrl: env.SOC2_GUARD_PUBLIC_URL } : {}),
+    publicKey: services.signingKey?.publicKey ?? null,
     keyFingerprint: services.signingKey ? formatFingerprint(services.signingKey.keyId) : null,
     log: app.log,
   });
