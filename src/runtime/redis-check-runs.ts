@@ -1,5 +1,7 @@
 // Which check run is ours on a commit, shared by replicas: a replica that evaluates a PR
-// after another must update the run the other created, never add a second one.
+// after another must update the run the other created, never add a second one. Creation
+// is claimed first (SET NX), so a replica that died between creating a run and recording
+// its id leaves a claim, and the next one looks the run up on GitHub instead of adding one.
 
 import type { Redis } from "ioredis";
 import type { CheckRunStore } from "../triggers/services.js";
@@ -19,7 +21,13 @@ export class RedisCheckRunStore implements CheckRunStore {
 
   async get(key: string): Promise<number | undefined> {
     const value = await this.redis.get(this.key(key));
-    return value === null ? undefined : Number(value);
+    const id = value === null ? NaN : Number(value);
+    return Number.isFinite(id) && id > 0 ? id : undefined;
+  }
+
+  /** Atomic across replicas: the key holds "claimed" until the creator records the run's id. */
+  async claim(key: string): Promise<boolean> {
+    return (await this.redis.set(this.key(key), "claimed", "EX", KEEP_SECONDS, "NX")) === "OK";
   }
 
   async set(key: string, id: number): Promise<void> {

@@ -11,6 +11,7 @@ import { RedisQueue } from "./redis-queue.js";
 import { RedisSerializer } from "./redis-serializer.js";
 import { KeyedSerializer, type PullRequestSerializer } from "./serializer.js";
 import { RedisCheckRunStore } from "./redis-check-runs.js";
+import { FileCheckRunStore } from "./file-check-runs.js";
 import { EmbeddedSchedules, RedisSchedules, type Schedules } from "./schedules.js";
 import { FileOnceMarks, RedisOnceMarks, type OnceMarks } from "./once-marks.js";
 import { DEFAULT_RETRY, type RetryPolicy, type WebhookJob } from "./job.js";
@@ -62,17 +63,20 @@ export function createRuntime(config: RuntimeConfig, hooks: { onFailed: (job: We
   if (!config.redisUrl) {
     const queue = new EmbeddedQueue({ stateDir: config.stateDir, concurrency: config.concurrency, retry: config.retry, onFailed: hooks.onFailed });
     const schedules = new EmbeddedSchedules(hooks.onScheduleError);
+    // Kept beside the journal: a restart re-works accepted deliveries and must find the runs it created.
+    const checkRuns = config.stateDir ? new FileCheckRunStore(config.stateDir) : new MemoryCheckRunStore();
     return {
       kind: "embedded",
       queue,
       serializer: new KeyedSerializer(),
-      checkRuns: new MemoryCheckRunStore(),
+      checkRuns,
       schedules,
       marks: new FileOnceMarks(config.stateDir),
       storeProblem: async () => null,
       close: async () => {
         await schedules.stop();
         await queue.close();
+        if (checkRuns instanceof FileCheckRunStore) checkRuns.close();
       },
     };
   }

@@ -61,10 +61,11 @@ export class SandboxRest {
     this.on("GET", `${R}/pulls/(\\d+)/commits`, (req, [o, n, num]) => this.withPull(o, n, num, (repo, pr) => this.page(req, this.state.pullCommits(repo, pr).map((c) => this.shapes.commit(repo, c.sha)))));
     this.on("GET", `${R}/commits/([^/]+)/pulls`, (req, [o, n, sha]) => this.withRepo(o, n, (repo) => this.pullsForCommit(req, repo, sha!)));
     this.on("GET", `${R}/commits`, (req, [o, n]) => this.withRepo(o, n, (repo) => this.listCommits(req, repo)));
-    this.on("GET", `${R}/commits/([^/]+)/check-runs`, (_req, [o, n, ref]) =>
+    this.on("GET", `${R}/commits/([^/]+)/check-runs`, (req, [o, n, ref]) =>
       this.withRepo(o, n, (repo) => {
         const sha = repo.git.refs.get(ref!) ?? ref!;
-        const runs = repo.checkRuns.filter((r) => r.headSha === sha).map((r) => this.shapes.checkRun(repo, r));
+        const name = req.query.get("check_name");
+        const runs = repo.checkRuns.filter((r) => r.headSha === sha && (name === null || r.name === name)).map((r) => this.shapes.checkRun(repo, r));
         return { status: 200, body: { total_count: runs.length, check_runs: runs } };
       }),
     );

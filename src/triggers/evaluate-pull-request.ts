@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { GitHubClient } from "../github/transport/client.js";
 import { loadPullRequest, type LoadedPullRequest, type PullRequestRef } from "../github/facts/facts-loader.js";
-import { createInProgressCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run/check-run-writer.js";
+import { createInProgressCheckRun, findOwnCheckRun, writeEvaluationError, writeVerdict } from "../github/check-run/check-run-writer.js";
 import { openPullRequestsForCommit } from "../github/check-run/pulls-for-commit.js";
 import { mergeGroupMembers } from "../github/check-run/merge-queue-members.js";
 import { evaluate } from "../verdict/evaluate.js";
@@ -88,6 +88,21 @@ const eventRecords = new PendingEventRecords();
 
 const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
 
+/**
+ * The run a write on this commit goes to: the one recorded; else the one the facts saw;
+ * else — when someone claimed its creation (another replica, or this process before a
+ * crash) — the one GitHub lists. Null: none exists and the creation is ours.
+ */
+async function ownRunToWrite(gh: GitHubClient, services: AppServices, ref: { owner: string; repo: string }, sha: string, seen: number | null): Promise<number | null> {
+  const key = knownKey(ref, sha);
+  const recorded = (await services.knownCheckRuns.get(key)) ?? seen;
+  if (recorded !== null) return recorded;
+  if (await services.knownCheckRuns.claim(key)) return null;
+  const listed = await findOwnCheckRun(gh, { ...ref, headSha: sha }, await services.appSlug());
+  if (listed !== null) await services.knownCheckRuns.set(key, listed);
+  return listed;
+}
+
 async function loadAndEvaluate(
   gh: GitHubClient,
   services: AppServices,
@@ -112,17 +127,21 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   const announced = options.headSha;
   // "In progress" is shown only when the evaluation takes longer than a moment: a fast one
   // creates its check run already completed — one write instead of two (GitHub's write limits).
-  let inProgress: Promise<number> | null = null;
+  let inProgress: Promise<number | null> | null = null;
   let inProgressTimer: NodeJS.Timeout | undefined;
   if (options.post && announced) {
     checkRunId = (await services.knownCheckRuns.get(knownKey(ref, announced))) ?? null;
     if (checkRunId === null) {
       const create = () => {
         const pushRecord = options.push?.after === announced ? { externalId: encodeOwnCheckRecord({ push: { pusher: options.push.pusher, before: options.push.before } }) } : {};
-        inProgress = createInProgressCheckRun(gh, { ...ref, headSha: announced, ...pushRecord }, "Evaluating SOC 2 change controls…", services.now()).then(async (id) => {
+        inProgress = (async () => {
+          // Someone else claimed this commit's run (another replica, or this process before a
+          // restart): no second run; the completing write below finds theirs.
+          if (!(await services.knownCheckRuns.claim(knownKey(ref, announced)))) return null;
+          const id = await createInProgressCheckRun(gh, { ...ref, headSha: announced, ...pushRecord }, "Evaluating SOC 2 change controls…", services.now());
           await services.knownCheckRuns.set(knownKey(ref, announced), id);
           return id;
-        });
+        })();
         inProgress.catch(() => undefined); // awaited below; never an unhandled rejection
       };
       const delay = services.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS;
@@ -133,7 +152,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
   /** Stops the in-progress timer; the run it created (if it fired) is the one to complete. */
   const settleInProgress = async () => {
     clearTimeout(inProgressTimer);
-    if (inProgress) checkRunId = await inProgress;
+    if (inProgress) checkRunId = (await inProgress) ?? checkRunId;
   };
 
   let own: { loaded: LoadedPullRequest; verdict: Verdict; record: OwnCheckRecord | null };
@@ -161,7 +180,7 @@ async function evaluateNow(gh: GitHubClient, log: Logger, services: AppServices,
     await settleInProgress();
     // The head may have moved since the webhook: the run created for the announced commit
     // belongs to that commit, never to the new head (which gets its own).
-    const existing = reportSha === announced ? (checkRunId ?? (await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null) : ((await services.knownCheckRuns.get(knownKey(ref, reportSha))) ?? loaded.ownCheckRun?.id ?? null);
+    const existing = (reportSha === announced ? checkRunId : null) ?? (await ownRunToWrite(gh, services, ref, reportSha, loaded.ownCheckRun?.id ?? null));
     if (checkRunId !== null && announced !== undefined && reportSha !== announced) {
       // Close the run of the superseded commit without passing it (cancelled fails a required check).
       await supersede(gh, ref, checkRunId, reportSha, services.now());
@@ -244,7 +263,7 @@ export interface MergeGroupRef {
 export async function evaluateMergeGroup(gh: GitHubClient, log: Logger, services: AppServices, group: MergeGroupRef): Promise<Verdict | null> {
   const evaluationId = randomUUID();
   const target = { owner: group.owner, repo: group.repo, headSha: group.headSha };
-  let checkRunId = (await services.knownCheckRuns.get(knownKey(group, group.headSha))) ?? null;
+  let checkRunId = await ownRunToWrite(gh, services, group, group.headSha, null);
   if (checkRunId === null) {
     checkRunId = await createInProgressCheckRun(gh, target, "Evaluating SOC 2 change controls for the merge group…", services.now());
     await services.knownCheckRuns.set(knownKey(group, group.headSha), checkRunId);
@@ -297,7 +316,7 @@ async function failCurrentHeads(gh: GitHubClient, log: Logger, services: AppServ
   }
   for (const sha of heads) {
     try {
-      const runId = await writeEvaluationError(gh, { ...ref, headSha: sha }, (await services.knownCheckRuns.get(knownKey(ref, sha))) ?? null, message, services.now());
+      const runId = await writeEvaluationError(gh, { ...ref, headSha: sha }, await ownRunToWrite(gh, services, ref, sha, null), message, services.now());
       // The next verdict is written in full, whatever the run showed before.
       await services.knownCheckRuns.rememberWritten(runId, "could-not-evaluate");
       await services.knownCheckRuns.set(knownKey(ref, sha), runId);

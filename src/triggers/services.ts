@@ -213,6 +213,12 @@ export interface CheckRunStore {
   get(key: string): Promise<number | undefined>;
   set(key: string, id: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Claims the creation of our run on this commit: true for the first caller — no run
+   * recorded, no claim held — false once anyone (another replica, or this process before a
+   * crash) has claimed or recorded one. Whoever gets false must not create blindly.
+   */
+  claim(key: string): Promise<boolean>;
   /** A digest of what check run `id` shows, as we last wrote it (an unchanged verdict is not resent). */
   lastWritten(id: number): Promise<string | undefined>;
   rememberWritten(id: number, digest: string): Promise<void>;
@@ -220,16 +226,27 @@ export interface CheckRunStore {
 
 /** One process's store: bounded, forgets the oldest commits first. */
 export class MemoryCheckRunStore implements CheckRunStore {
+  /** 0: creation claimed, no id yet. */
   private readonly map = new BoundedMap<string, number>(10_000);
   private readonly written = new BoundedMap<number, string>(10_000);
   async get(key: string): Promise<number | undefined> {
-    return this.map.get(key);
+    const id = this.map.get(key);
+    return id ? id : undefined;
   }
   async set(key: string, id: number): Promise<void> {
     this.map.set(key, id);
   }
   async delete(key: string): Promise<void> {
     this.map.delete(key);
+  }
+  async claim(key: string): Promise<boolean> {
+    if (this.map.has(key)) return false;
+    this.map.set(key, 0);
+    return true;
+  }
+  /** Every commit known, with its run id (0 = claimed), oldest first. */
+  protected known(): Array<[string, number]> {
+    return [...this.map.entries()];
   }
   async lastWritten(id: number): Promise<string | undefined> {
     return this.written.get(id);

@@ -157,4 +157,15 @@ describe.skipIf(redisSkipReason !== null)(`on Redis${redisSkipReason ? ` (${redi
     await runsB.delete("o/r@abc");
     expect(await runsA.get("o/r@abc")).toBeUndefined();
   });
+  it("claims a commit's check run once across replicas; the claim holds no id until one is recorded", async () => {
+    const [a, b] = [new RedisCheckRunStore(connect(), "t9"), new RedisCheckRunStore(connect(), "t9")];
+    const claims = await Promise.all([a.claim("acme/app@abc"), b.claim("acme/app@abc"), a.claim("acme/app@abc")]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await b.get("acme/app@abc")).toBeUndefined();
+    await a.set("acme/app@abc", 42);
+    expect(await b.get("acme/app@abc")).toBe(42);
+    expect(await b.claim("acme/app@abc")).toBe(false);
+    await b.delete("acme/app@abc"); // a re-run asks for a fresh run
+    expect(await a.claim("acme/app@abc")).toBe(true);
+  });
 });

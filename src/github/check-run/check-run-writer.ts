@@ -107,3 +107,13 @@ export async function writeEvaluationError(gh: GitHubClient, target: CheckTarget
   await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: target.owner, repo: target.repo, check_run_id: checkRunId, ...body });
   return checkRunId;
 }
+
+/**
+ * Our newest run on a commit as GitHub lists it: the run a replica created and did not live
+ * to record (its claim says someone created or was creating one). Null when there is none.
+ */
+export async function findOwnCheckRun(gh: GitHubClient, target: Pick<CheckTarget, "owner" | "repo" | "headSha">, appSlug: string): Promise<number | null> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: target.owner, repo: target.repo, ref: target.headSha, check_name: OWN_CHECK_NAME, filter: "all", per_page: 100 });
+  const ours = data.check_runs.filter((run) => run.name === OWN_CHECK_NAME && run.app?.slug === appSlug && run.head_sha === target.headSha);
+  return ours.length > 0 ? Math.max(...ours.map((run) => Number(run.id))) : null;
+}
