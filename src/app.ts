@@ -7,7 +7,7 @@ import { installSecondaryRateLimitRetry } from "./github/transport/secondary-rat
 import type { GitHubClient } from "./github/transport/client.js";
 import { openPullRequestsForCommit } from "./github/check-run/pulls-for-commit.js";
 import { OWN_CHECK_NAME } from "./controls/identities.js";
-import { createServices, type AppServices } from "./triggers/services.js";
+import { createServices, type AppServices, type SharedSpools } from "./triggers/services.js";
 import { describeError, evaluateMergeGroup, evaluatePullRequest, type Logger } from "./triggers/evaluate-pull-request.js";
 import { checkEventOf, labeledOf, mergeGroupOf, pullRequestOf, pushOf, repoOf, statusEventOf, synchronizeOf, UnexpectedPayload } from "./triggers/payloads.js";
 import { drainEvidence, recordMergedPullRequest, recordPush, resumeEvidence } from "./triggers/record-evidence.js";
@@ -79,14 +79,14 @@ export function createApp(options: AppOptions = {}) {
       onFailed: (job, error) => app.log.error({ delivery: job.id, event: job.name, err: describeError(error) }, "delivery failed after every retry"),
       onScheduleError: (task, error) => app.log.error({ task, err: describeError(error) }, "scheduled task failed"),
     }) : null);
-    const services = options.services ?? servicesFromEnvironment(app, runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns } : {});
+    const services = options.services ?? servicesFromEnvironment(app, runtime ? { serializer: runtime.serializer, knownCheckRuns: runtime.checkRuns, eventRecords: runtime.eventRecords } : {}, runtime?.sharedSpool);
     app.log.info({ signingKey: formatFingerprint(services.signingKey.keyId), keyId: services.signingKey.keyId }, "evidence signing key (pin this fingerprint: SHA-256 of the public key's SPKI)");
     options.onServices?.(services);
     const metrics = new RuntimeMetrics(background);
     const metricsCounter = metrics.requestCounter();
     const router = new EventRouter<Context>();
     // Evidence intents a previous process kept (webhook facts not yet turned into records).
-    if (background) resumeEvidence(services, app.log, async (id) => (await app.auth(id ?? undefined)) as unknown as GitHubClient);
+    if (background) void resumeEvidence(services, app.log, async (id) => (await app.auth(id ?? undefined)) as unknown as GitHubClient).catch((error: unknown) => app.log.error({ err: describeError(error) }, "could not read the evidence spool; it is read again on the next sweep"));
 
     /** Wraps a handler: per-event request counting, payload validation, logs with the delivery id. */
     const handle =
@@ -420,7 +420,7 @@ export function createApp(options: AppOptions = {}) {
 }
 
 /** Services from the environment, as `probot run` starts the app: keys checked first (production refuses to start without them). */
-function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): AppServices {
+function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>, sharedSpool?: SharedSpools): AppServices {
   const keys = loadAppKeys(process.env);
   if (keys.throwaway.length > 0) app.log.warn({ throwaway: keys.throwaway }, "running with throwaway keys (development): evidence signed now cannot be verified after a restart");
   const interval = Number(process.env.SOC2_GUARD_CHECKPOINT_INTERVAL_MS ?? 60_000);
@@ -436,6 +436,7 @@ function servicesFromEnvironment(app: Probot, shared: Partial<AppServices>): App
     {
       archiveDir: process.env.ARCHIVE_DIR,
       spoolDir: process.env.SOC2_GUARD_SPOOL_DIR ?? join(process.cwd(), ".soc2-guard", "pending"),
+      ...(sharedSpool ? { sharedSpool } : {}),
       checkpoints: {
         intervalMs: Number.isFinite(interval) && interval >= 0 ? interval : 60_000,
         ...(process.env.SOC2_GUARD_CHECKPOINTS_FILE ? { file: process.env.SOC2_GUARD_CHECKPOINTS_FILE } : {}),

@@ -47,9 +47,10 @@ export class FileCheckRunStore extends MemoryCheckRunStore {
     return openSync(this.path, "a");
   }
 
+  /** Claims are synced to disk (they prevent a second run); ids follow them cheaply. */
   private append(line: Line): void {
     writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
+    if ("claimed" in line) fsyncSync(this.fd);
     if (++this.lines > 2 * this.known().length + 1_000) {
       closeSync(this.fd);
       this.fd = this.compact();
@@ -57,8 +58,9 @@ export class FileCheckRunStore extends MemoryCheckRunStore {
   }
 
   override async set(key: string, id: number): Promise<void> {
+    const unchanged = (await super.get(key)) === id;
     await super.set(key, id);
-    this.append({ k: key, id });
+    if (!unchanged) this.append({ k: key, id });
   }
 
   override async claim(key: string): Promise<boolean> {

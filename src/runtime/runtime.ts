@@ -1,11 +1,13 @@
 // The runtime layer, assembled from the environment: Redis (BullMQ) when REDIS_URL is set
-// — replicas share the queue, the per-PR locks, the check-run map, the schedules and the
-// once-marks — else the embedded single-process engine with its journal in
+// — replicas share the queue, the per-PR locks, the check-run map, the schedules, the
+// once-marks, the evidence spools and the pending event records — else the embedded single-process engine with its journal in
 // SOC2_GUARD_STATE_DIR. Triggers see neither: they get a serializer and a check-run store.
 
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { MemoryCheckRunStore, type CheckRunStore } from "../triggers/services.js";
+import { MemoryCheckRunStore, MemoryEventRecords, type CheckRunStore, type EventRecordStore, type SharedSpools } from "../triggers/services.js";
+import { RedisEventRecords } from "./redis-event-records.js";
+import { RedisSpoolStore } from "./redis-spool.js";
 import { EmbeddedQueue } from "./embedded-queue.js";
 import { RedisQueue } from "./redis-queue.js";
 import { RedisSerializer } from "./redis-serializer.js";
@@ -52,8 +54,11 @@ export interface Runtime {
   queue: WorkQueue;
   serializer: PullRequestSerializer;
   checkRuns: CheckRunStore;
+  eventRecords: EventRecordStore;
   schedules: Schedules;
   marks: OnceMarks;
+  /** The evidence spools the replicas share (Redis); absent: each process keeps its own directory. */
+  sharedSpool?: SharedSpools;
   /** null when fine, else what is wrong (for /readyz). */
   storeProblem: () => Promise<string | null>;
   close: () => Promise<void>;
@@ -70,6 +75,7 @@ export function createRuntime(config: RuntimeConfig, hooks: { onFailed: (job: We
       queue,
       serializer: new KeyedSerializer(),
       checkRuns,
+      eventRecords: new MemoryEventRecords(),
       schedules,
       marks: new FileOnceMarks(config.stateDir),
       storeProblem: async () => null,
@@ -97,8 +103,10 @@ export function createRuntime(config: RuntimeConfig, hooks: { onFailed: (job: We
     queue,
     serializer: new RedisSerializer(shared, { prefix: config.prefix, lockMs: config.lockMs }),
     checkRuns: new RedisCheckRunStore(shared, config.prefix),
+    eventRecords: new RedisEventRecords(shared, config.prefix),
     schedules,
     marks: new RedisOnceMarks(shared, config.prefix),
+    sharedSpool: <T>(name: string) => new RedisSpoolStore<T>(shared, config.prefix, name),
     storeProblem: async () => (shared.status === "ready" && (await shared.ping()) === "PONG" ? null : `Redis is ${shared.status}`),
     close: async () => {
       await schedules.stop();

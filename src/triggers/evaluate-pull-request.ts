@@ -20,7 +20,7 @@ import { evaluateOffMainThread } from "../verdict/off-thread.js";
 import { catalogue } from "../controls/index.js";
 import { combineVerdicts, type PullVerdict } from "../verdict/combine.js";
 import type { Verdict } from "../verdict/types.js";
-import type { AppServices } from "./services.js";
+import type { AppServices, EventRecord } from "./services.js";
 import { encodeOwnCheckRecord, type OwnCheckRecord } from "../github/check-run/own-check-record.js";
 import { withPush } from "../github/facts/commits-loader.js";
 
@@ -65,26 +65,10 @@ export async function evaluatePullRequest(
   const key = `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
   // A push or a label is a fact only its event carries: the serializer may coalesce this call
   // into a run queued by another event, so the event's record waits here for whichever run starts next.
-  if (options.push || options.labeled) eventRecords.add(key, { ...(options.push ? { push: options.push } : {}), ...(options.labeled ? { labeled: options.labeled } : {}) });
-  return services.serializer.run(key, () => evaluateNow(gh, log, services, ref, { ...options, events: eventRecords.take(key) }));
+  // With replicas the run may be another replica's, so the records wait in a store they share.
+  if (options.push || options.labeled) await services.eventRecords.add(key, { ...(options.push ? { push: options.push } : {}), ...(options.labeled ? { labeled: options.labeled } : {}) });
+  return services.serializer.run(key, async () => evaluateNow(gh, log, services, ref, { ...options, events: await services.eventRecords.take(key) }));
 }
-
-type EventRecord = Pick<EvaluateOptions, "push" | "labeled">;
-
-/** Per pull request, the push and label events not yet applied by an evaluation (this process). */
-class PendingEventRecords {
-  private readonly byKey = new Map<string, EventRecord[]>();
-  add(key: string, event: EventRecord): void {
-    this.byKey.set(key, [...(this.byKey.get(key) ?? []), event]);
-  }
-  take(key: string): EventRecord[] {
-    const events = this.byKey.get(key) ?? [];
-    this.byKey.delete(key);
-    return events;
-  }
-}
-
-const eventRecords = new PendingEventRecords();
 
 const knownKey = (ref: { owner: string; repo: string }, sha: string) => `${ref.owner}/${ref.repo}@${sha}`.toLowerCase();
 

@@ -50,6 +50,8 @@ export function evidenceIntakeOf(services: AppServices, log: Logger): IntakeCont
     log,
     intake: new EvidenceIntake<EvidenceIntent>({
       dir: services.spoolDir ? join(services.spoolDir, "intake") : null,
+      // Replicas share the intents (Redis): what one accepted and did not finish, another takes over.
+      ...(services.sharedSpool ? { store: services.sharedSpool<EvidenceIntent>("intake") } : {}),
       now: services.now,
       retryBaseMs: services.evidenceRetry.baseMs,
       retryCapMs: services.evidenceRetry.capMs,
@@ -78,10 +80,10 @@ export function evidenceIntakeOf(services: AppServices, log: Logger): IntakeCont
  * At start-up: picks up intents a previous process left, with clients made from their
  * installation ids. Returns how many wait.
  */
-export function resumeEvidence(services: AppServices, log: Logger, clientFor: ClientFactory): number {
+export async function resumeEvidence(services: AppServices, log: Logger, clientFor: ClientFactory): Promise<number> {
   const context = evidenceIntakeOf(services, log);
   context.clientFor = clientFor;
-  const waiting = context.intake.resume();
+  const waiting = await context.intake.resume();
   if (waiting > 0) log.info({ waiting }, "evidence intents left by the previous process will be collected");
   return waiting;
 }

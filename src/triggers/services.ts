@@ -9,6 +9,8 @@ import { KeyedSerializer, type PullRequestSerializer } from "../runtime/serializ
 import type { GitHubClient } from "../github/transport/client.js";
 import type { ArchiveConfig } from "../config/types.js";
 import { SpoolingArchive } from "../evidence/pending-spool.js";
+import type { SpoolStore } from "../evidence/spool-store.js";
+import type { EvidenceRecord } from "../evidence/record.js";
 import { BatchingArchive } from "../evidence/batching-archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
 import { GitHubRepositoryArchive } from "../github/evidence/archive-repository.js";
@@ -36,6 +38,8 @@ export interface AppServices {
   /** Our check run per `owner/repo@sha`: shared by replicas when Redis is configured. */
   knownCheckRuns: CheckRunStore;
   serializer: PullRequestSerializer;
+  /** Push and label events waiting per PR for the next evaluation: shared by replicas when Redis is configured. */
+  eventRecords: EventRecordStore;
   fingerprintKey: Uint8Array;
   controls: Control[];
   now: () => Date;
@@ -61,6 +65,8 @@ export interface AppServices {
   spoolHealth: () => EvidenceSpoolHealth;
   /** Where webhook intents and records wait (SOC2_GUARD_SPOOL_DIR); null keeps them in memory. */
   spoolDir: string | null;
+  /** A spool store the replicas share (Redis), by spool name; takes the place of `spoolDir` when set. */
+  sharedSpool?: SharedSpools;
   /** Backoff of the evidence retries: first delay, cap, and how long records may wait before /readyz says so (ms). */
   evidenceRetry: { baseMs: number; capMs: number; overdueMs: number };
   /** Where the evidence spools log (a quarantined entry): the app's logger once a handler has run. */
@@ -88,11 +94,16 @@ export interface EvidenceSpoolHealth extends Omit<IntakeHealth, "draining"> {
   intents: number;
 }
 
+/** Opens the shared store of one spool ("intake", "records/<archive>"). */
+export type SharedSpools = <T>(name: string) => SpoolStore<T>;
+
 export interface ArchiveLocation {
   /** A local directory archive (development, tests, the demo). */
   archiveDir?: string;
   /** Where records wait when the archive cannot take them. */
   spoolDir?: string;
+  /** Replicas: records wait in a store they share (Redis) instead of `spoolDir`. */
+  sharedSpool?: SharedSpools;
   /**
    * Anchor signed checkpoints after archive commits: the checkpoints issue of the archive
    * repository, or the local checkpoints file (default `<archiveDir>/checkpoints.jsonl`).
@@ -145,11 +156,11 @@ export function archiveFactory(
               signer: signerFor(key, () => new GitHubCheckpointIssue(gh, { owner, repo: config.repository, branch: config.branch, appSlug: trust.appSlug })),
             });
         const name = key.replace(/[^A-Za-z0-9._-]/g, "_");
-        const spool = location.spoolDir ? `${location.spoolDir}/records/${name}` : null;
+        const spool = location.sharedSpool ? location.sharedSpool<EvidenceRecord>(`records/${name}`) : location.spoolDir ? `${location.spoolDir}/records/${name}` : null;
         // Batching: merges that arrive while a write is in flight share the next commit.
         archive = new SpoolingArchive(new BatchingArchive(inner), spool, { now, log, retryBaseMs: retry.baseMs, retryCapMs: retry.capMs });
         // Records an older version spooled as lines of one file.
-        if (location.spoolDir) archive.importLegacySpool(`${location.spoolDir}/${name}.jsonl`);
+        if (location.spoolDir && !location.sharedSpool) archive.importLegacySpool(`${location.spoolDir}/${name}.jsonl`);
         archives.set(key, archive);
       }
       return archive;
@@ -170,6 +181,7 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
     archiveDir: location.archiveDir ?? null,
     signingKey,
     spoolDir: location.spoolDir ?? null,
+    ...(location.sharedSpool ? { sharedSpool: location.sharedSpool } : {}),
     evidenceRetry,
     evidenceIntake: { current: null },
     evidenceLog,
@@ -201,11 +213,42 @@ export function createServices(overrides: Partial<AppServices> & Pick<AppService
     updateMergeCache: new Map(),
     knownCheckRuns: new MemoryCheckRunStore(),
     serializer: new KeyedSerializer(),
+    eventRecords: new MemoryEventRecords(),
     controls: catalogue,
     now: () => new Date(),
     ...overrides,
   };
   return services;
+}
+
+/** What a push or label event adds to our record on the head (triggers/evaluate-pull-request.ts applies it). */
+export interface EventRecord {
+  push?: { pusher: string; before: string; after: string };
+  labeled?: { label: string; by: string; headSha: string };
+}
+
+/**
+ * Per pull request (`owner/repo#n`, lower case), the push and label events not yet applied
+ * by an evaluation: the serializer may fold an event's call into a run another event
+ * queued — in another replica — so its record waits here for whichever run starts next.
+ */
+export interface EventRecordStore {
+  add(key: string, event: EventRecord): Promise<void>;
+  /** Every record waiting for this PR, oldest first, removed atomically. */
+  take(key: string): Promise<EventRecord[]>;
+}
+
+/** One process's records. */
+export class MemoryEventRecords implements EventRecordStore {
+  private readonly byKey = new BoundedMap<string, EventRecord[]>(10_000);
+  async add(key: string, event: EventRecord): Promise<void> {
+    this.byKey.set(key, [...(this.byKey.get(key) ?? []), event]);
+  }
+  async take(key: string): Promise<EventRecord[]> {
+    const events = this.byKey.get(key) ?? [];
+    this.byKey.delete(key);
+    return events;
+  }
 }
 
 /** Which check run is ours on a commit (`owner/repo@sha`, lower case): a port, so replicas can share it. */

@@ -97,7 +97,7 @@ describe("the webhook's facts are kept before anything is fetched", () => {
     const second = setup({ spoolDir });
     reads(mockInstallationToken(nock(API)));
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    expect(evidence.resumeEvidence(second.app.services, log, async (id) => (await second.app.probot.auth(id ?? INSTALLATION_ID)) as unknown as GitHubClient)).toBe(1);
+    expect(await evidence.resumeEvidence(second.app.services, log, async (id) => (await second.app.probot.auth(id ?? INSTALLATION_ID)) as unknown as GitHubClient)).toBe(1);
     await evidence.retryEvidence(second.app.services);
     expect(second.records().map((r) => r.pullRequest?.number)).toEqual([2]);
   });
