@@ -54,7 +54,7 @@ export async function benchPortal(): Promise<PortalBench> {
   const handler = createPortalHandler({
     signIn: null,
     access: { organizations: async () => ["acme"], canView: async () => ({ allowed: true, via: "bench" }) },
-    evidence: { read: async () => ({ lines: archive.lines, head: archive.head }), exportStatus: async () => ({ exists: false, seal: null, changes: null, reportPath: null }), reviewStates: async () => null, trustSources: async () => ({ archive: null, appLogins: null, checkpoints: [], exportIssues: [] }), attestations: async () => [], webBase: "https://github.com/" },
+    evidence: { read: async () => ({ lines: archive.lines, head: archive.head }), exportStatus: async () => ({ exists: false, seal: null, changes: null, reportPath: null }), reviewStates: async () => null, exportedCommits: async () => new Map(), trustSources: async () => ({ archive: null, appLogins: null, checkpoints: [], exportIssues: [] }), attestations: async () => [], webBase: "https://github.com/" },
     codec,
     archiveTtlMs: 3_600_000,
   });

@@ -16,6 +16,7 @@ import { buildArchiveIndex } from "../web/archive-index.js";
 import { drawSample, sampleSizeFor } from "../web/view/shared.js";
 import { sampleMethod, seedSource } from "../web/sampling.js";
 import { findPeriodCheckpoint } from "../export/period-checkpoint.js";
+import { snapshotPeriodCommits, type ExportSnapshot } from "../export/export-seal.js";
 import { LocalExportFiles } from "../export/local-store.js";
 import { GitHubExportFiles } from "../github/export/export-store.js";
 import { pinnedKey } from "./public-key.js";
@@ -42,10 +43,13 @@ export function makeSampleCommand(clientFor: (token: string, apiUrl?: string) =>
     try {
       let stored;
       let sources: () => Promise<CheckpointSource[]>;
+      let exportFile: (path: string) => Promise<string | null>;
       let appLogins: string[] | null = null;
       if (dir) {
         stored = readArchiveDirectory(resolve(io.cwd, dir));
-        sources = () => new LocalExportFiles(resolve(io.cwd, dir)).statements();
+        const files = new LocalExportFiles(resolve(io.cwd, dir));
+        sources = () => files.statements();
+        exportFile = (path) => files.read(path);
       } else {
         const token = io.env.GITHUB_TOKEN;
         if (!token || !/^[^/]+\/[^/]+$/.test(repo!)) {
@@ -56,7 +60,9 @@ export function makeSampleCommand(clientFor: (token: string, apiUrl?: string) =>
         const gh = clientFor(token, stringFlag(parsed, "api-url") ?? io.env.GITHUB_API_URL);
         const target = { owner, repo: name, branch: stringFlag(parsed, "branch") ?? "main" };
         stored = await new GitHubRepositoryArchive(gh, target).read();
-        sources = () => new GitHubExportFiles(gh, target).statements();
+        const files = new GitHubExportFiles(gh, target);
+        sources = () => files.statements();
+        exportFile = (path) => files.read(path);
         appLogins = [`${stringFlag(parsed, "app") ?? io.env.APP_SLUG ?? "soc2-guard"}[bot]`];
       }
       const issueFlag = stringFlag(parsed, "issue");
@@ -67,7 +73,17 @@ export function makeSampleCommand(clientFor: (token: string, apiUrl?: string) =>
         appLogins = null;
       }
       const key = pinnedKey(stringFlag(parsed, "key"), io);
-      const index = buildArchiveIndex(stored);
+      // The period's changes as its export placed them: late pushes by the commit times its snapshot.json holds.
+      const snapshot = await exportFile(`exports/${period}/snapshot.json`);
+      const exported = new Map<string, Map<string, Map<string, string>>>();
+      if (snapshot) {
+        try {
+          exported.set(period, snapshotPeriodCommits(JSON.parse(snapshot) as ExportSnapshot));
+        } catch {
+          io.stderr(`soc2-guard sample: warning: exports/${period}/snapshot.json is not JSON; late-collected pushes are left out\n`);
+        }
+      }
+      const index = buildArchiveIndex(stored, { exported });
       const p = index.periods.get(period);
       if (!p || !p.seal) {
         io.stderr(`soc2-guard sample: no changes recorded in ${period}\n`);

@@ -1,14 +1,15 @@
 // The archive as the portal reads it: every stored line parsed once, its hash recomputed,
-// the chain verified, and the records grouped into the months they landed in, with the
-// figures the pages show. Pure: built from EvidenceArchive.read()'s lines; the data is the
-// archive, never a second store.
+// the chain verified, and the records grouped into periods by the export's own rule
+// (belongsToPeriod, with the commit times each export's snapshot.json holds), so a period
+// here has the changes its export has. Pure: built from EvidenceArchive.read()'s lines;
+// the data is the archive, never a second store.
 
 import { createHash } from "node:crypto";
 import { GENESIS, recordHash, type LedgerHead } from "../evidence/ledger.js";
 import type { SealedRecord } from "../evidence/record.js";
 import type { StoredLine } from "../evidence/verify.js";
 import { monthPeriod, type Period } from "../evidence/reconcile.js";
-import { belongsToPeriod } from "../export/period-selection.js";
+import { belongsToPeriod, pushCommittedAt } from "../export/period-selection.js";
 import { changeRow, landedAt } from "../export/change-row.js";
 import { exceptionRows, isOpen, reviewStatus, type ReviewIssueState, type ReviewStatus } from "../export/exception-row.js";
 import type { ChangeView, ChartMonth, PeriodFigures, RepositoryFigures } from "./view/types.js";
@@ -18,7 +19,8 @@ export interface IndexedRecord {
   position: number;
   location: string;
   hashMatches: boolean;
-  period: string;
+  /** The period whose changes it is in; null for a settings change, or a late push no export has placed yet. */
+  period: string | null;
 }
 
 export interface IndexedPeriod {
@@ -37,7 +39,12 @@ export interface ArchiveIndex {
   /** Every hash matches and every record links to the one before it (the verification page re-runs `verifyChain`). */
   intact: boolean;
   head: LedgerHead | null;
+  /** Direct pushes collected late that no export has placed in a period yet (the export places them by commit time). */
+  unplaced: IndexedRecord[];
 }
+
+/** Per exported period (YYYY-MM): the default-branch commit times its snapshot.json holds (repo → sha → time). */
+export type ExportedCommits = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>>;
 
 /**
  * Does a stored line still match its hash? A stored line is the record's canonical JSON, so
@@ -56,21 +63,40 @@ export function storedLineMatches(text: string, record: SealedRecord): boolean {
 
 export const monthOf = (iso: string): string => iso.slice(0, 7);
 
-/** The month a record belongs to: when it landed (a push backfilled late: when it was collected). */
-export function periodLabelOf(record: SealedRecord): string {
+/**
+ * The period a record's change is in, by the export's rule: a pull request in the month it
+ * merged; a direct push in a month whose export found its commit on the default branch
+ * (at that commit's time when it was collected late), else — recorded by its webhook — in
+ * the month it was recorded. A settings change is in none; so is a late push no export
+ * has placed yet.
+ */
+export function periodOf(record: SealedRecord, exported: ExportedCommits = new Map()): { label: string; committedAt?: string } | null {
+  if (record.kind === "settings-change") return null;
+  if (record.push) {
+    for (const [label, periodCommits] of [...exported].sort(([a], [b]) => a.localeCompare(b))) {
+      const period = monthPeriod(label);
+      if (!period || !periodCommits.has(record.repository.toLowerCase())) continue;
+      const options = { period, periodCommits };
+      if (belongsToPeriod(record, options)) {
+        const committedAt = record.collectedLate ? pushCommittedAt(record, options) : undefined;
+        return committedAt ? { label, committedAt } : { label };
+      }
+    }
+  }
   const label = monthOf(landedAt(record));
   const period = monthPeriod(label);
-  return period && belongsToPeriod(record, { period }) ? label : monthOf(record.collectedAt);
+  return period && belongsToPeriod(record, { period }) ? { label } : null;
 }
 
-export function changeViewOf(record: SealedRecord): ChangeView {
-  return { ...changeRow(record), coversMergedHead: record.flags.coversMergedHead, failedControls: record.controls.filter((c) => c.status === "fail").map((c) => c.id) };
+export function changeViewOf(record: SealedRecord, committedAt?: string): ChangeView {
+  return { ...changeRow(record, committedAt), failedControls: record.controls.filter((c) => c.status === "fail").map((c) => c.id) };
 }
 
-export function buildArchiveIndex(archive: { lines: StoredLine[]; head: LedgerHead | null }): ArchiveIndex {
+export function buildArchiveIndex(archive: { lines: StoredLine[]; head: LedgerHead | null }, options: { exported?: ExportedCommits } = {}): ArchiveIndex {
   const records: IndexedRecord[] = [];
   const byHash = new Map<string, IndexedRecord>();
   const periods = new Map<string, IndexedPeriod>();
+  const unplaced: IndexedRecord[] = [];
   let intact = true;
   let prev = GENESIS;
   archive.lines.forEach((line, i) => {
@@ -81,24 +107,29 @@ export function buildArchiveIndex(archive: { lines: StoredLine[]; head: LedgerHe
       intact = false;
       return;
     }
-    const label = periodLabelOf(record);
+    const placed = periodOf(record, options.exported);
+    const label = placed?.label ?? null;
     const indexed: IndexedRecord = { record, position: i + 1, location: line.location, hashMatches: storedLineMatches(line.text, record), period: label };
     records.push(indexed);
     if (!indexed.hashMatches || record.prev !== prev) intact = false;
     prev = record.hash;
     byHash.set(record.hash, indexed);
+    if (!placed || !label) {
+      if (record.kind === "direct-push") unplaced.push(indexed);
+      return;
+    }
     let p = periods.get(label);
     if (!p) {
       p = { period: monthPeriod(label)!, rows: [], seal: null, positions: [] };
       periods.set(label, p);
     }
-    p.rows.push(changeViewOf(record));
+    p.rows.push(changeViewOf(record, placed.committedAt));
     p.positions.push(i + 1);
     p.seal = { hash: record.hash, recordId: record.id, position: i + 1 };
   });
   for (const p of periods.values()) p.rows.sort((a, b) => a.mergedAt.localeCompare(b.mergedAt) || a.repository.localeCompare(b.repository) || a.change.localeCompare(b.change));
   if (archive.head && (archive.head.hash !== prev || archive.head.count !== archive.lines.length)) intact = false;
-  return { records, byHash, periods, intact, head: archive.head };
+  return { records, byHash, periods, intact, head: archive.head, unplaced };
 }
 
 /** Where each exception's review stands, by record hash. */

@@ -72,7 +72,7 @@ export interface PeriodListItem {
   exportVerifies: boolean | null;
 }
 
-export function periodsPage(shell: Shell, items: PeriodListItem[], intact: boolean): string {
+export function periodsPage(shell: Shell, items: PeriodListItem[], intact: boolean, unplaced: Array<{ hash: string; id: string; collectedAt: string }> = []): string {
   const p = `${shell.base}/${encodeURIComponent(shell.org!)}`;
   const rows = items
     .map(({ figures: f, exported, exportVerifies }) => `<tr><th scope="row"><a href="${esc(`${p}/${f.label}/`)}">${esc(f.label)}</a></th><td class="num">${f.changes}</td><td class="num">${pct(f.approvedCoveringHead, f.changes)}</td><td class="num">${pct(f.ciPassed, f.changes)}</td><td class="num">${f.exceptions}</td><td class="num">${f.collectedLate}</td><td>${exported.exists ? (exportVerifies ? '<span class="pill ok">exported · seal matches</span>' : '<span class="pill bad">exported · seal differs</span>') : '<span class="pill muted">not exported</span>'}</td></tr>`)
@@ -80,6 +80,7 @@ export function periodsPage(shell: Shell, items: PeriodListItem[], intact: boole
   return page(
     { ...shell, title: "Periods", current: "periods" },
     `<h1>Evidence periods, ${esc(shell.org!)}</h1>
+${unplaced.length ? `<div class="banner warn"><p>${unplaced.length} direct push(es) collected late are in no period yet: the export places such a push in the month its commit landed, and no export has found it. They are not in the figures below.</p><ul class="plain">${unplaced.map((u) => `<li><a href="${esc(`${p}/change/${u.hash}`)}"><code>${esc(u.id)}</code></a>, collected ${esc(u.collectedAt)}</li>`).join("")}</ul></div>` : ""}
 ${intact ? "" : `<p class="banner bad">The archive's hash chain does not verify. <a href="${esc(`${p}/${items[0]?.figures.label ?? ""}/verify`)}">See where it breaks</a>.</p>`}
 ${items.length === 0 ? "<p>No evidence has been recorded yet.</p>" : `<div class="table-wrap" tabindex="0" role="region" aria-label="table, scrolls sideways"><table><caption>Months with records (UTC), newest first</caption><thead><tr><th scope="col">Period</th><th scope="col" class="num">Changes</th><th scope="col" class="num">Approved (covering head)</th><th scope="col" class="num">CI passed</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">Collected late</th><th scope="col">Export</th></tr></thead><tbody>${rows}</tbody></table></div>`}`,
   );

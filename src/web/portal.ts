@@ -111,9 +111,9 @@ export function createPortalHandler(options: PortalOptions): Handler {
   async function archiveFor(org: string, fresh = false): Promise<{ index: ArchiveIndex; archive: { lines: StoredLine[]; head: LedgerHead | null } }> {
     const hit = archiveCache.get(org);
     if (!fresh && hit && now() - hit.at < (options.archiveTtlMs ?? 15_000)) return hit;
-    const archive = await options.evidence.read(org);
-    const key = `${archive.head?.hash ?? ""}:${archive.lines.length}`;
-    const index = hit && hit.key === key && !fresh ? hit.index : buildArchiveIndex(archive);
+    const [archive, exported] = await Promise.all([options.evidence.read(org), options.evidence.exportedCommits(org)]);
+    const key = `${archive.head?.hash ?? ""}:${archive.lines.length}:${[...exported.keys()].join(",")}`;
+    const index = hit && hit.key === key && !fresh ? hit.index : buildArchiveIndex(archive, { exported });
     const entry = { at: now(), key, index, archive };
     archiveCache.set(org, entry);
     return entry;
@@ -149,7 +149,7 @@ export function createPortalHandler(options: PortalOptions): Handler {
           return { figures: periodFigures(label, p.rows, reviewStatuses(index, label, null, new Date(now()).toISOString())), exported, exportVerifies: exported.exists ? exported.seal === (p.seal?.hash ?? null) && exported.changes === p.rows.length : null };
         }),
       );
-      return send(r, 200, pages.periodsPage(shell(r, { org }), items, index.intact));
+      return send(r, 200, pages.periodsPage(shell(r, { org }), items, index.intact, index.unplaced.map((u) => ({ hash: u.record.hash, id: u.record.id, collectedAt: u.record.collectedAt }))));
     }
     if (rest[0] === "change" && rest.length === 2) {
       const found = index.byHash.get(rest[1]!);
@@ -157,8 +157,8 @@ export function createPortalHandler(options: PortalOptions): Handler {
       const { archive } = await archiveFor(org);
       const shard = found.location.split(":")[0]!;
       const [verification, attestations] = await Promise.all([verifyNow(org, archive.lines, archive.head), publicKey ? options.evidence.attestations(org, attestationPathFor(shard)) : Promise.resolve([])]);
-      const period = index.periods.get(found.period);
-      const statuses = reviewStatuses(index, found.period, period ? await options.evidence.reviewStates(org, period.period) : null, new Date(now()).toISOString());
+      const period = found.period ? index.periods.get(found.period) : undefined;
+      const statuses = found.period ? reviewStatuses(index, found.period, period ? await options.evidence.reviewStates(org, period.period) : null, new Date(now()).toISOString()) : new Map<string, string>();
       const view: RecordView = {
         record: found.record,
         position: found.position,
@@ -169,7 +169,7 @@ export function createPortalHandler(options: PortalOptions): Handler {
         attestation: publicKey ? describeAttestation(found.record, attestations, publicKey) : "not checked: no signing key is configured for this app",
         reviewStatus: statuses.get(found.record.hash) ?? null,
       };
-      return send(r, 200, pages.changePage(shell(r, { org, period: found.period }), view, options.evidence.webBase));
+      return send(r, 200, pages.changePage(shell(r, { org, ...(found.period ? { period: found.period } : {}) }), view, options.evidence.webBase));
     }
     const label = rest[0]!;
     const period = PERIOD.test(label) ? index.periods.get(label) : undefined;

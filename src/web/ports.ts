@@ -54,6 +54,8 @@ export interface PortalEvidence {
   exportStatus(org: string, period: string): Promise<ExportStatus>;
   /** Review issues' states for the period's exceptions; null when they cannot be read. */
   reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null>;
+  /** Per exported period: the default-branch commit times its snapshot.json holds (where late pushes belong). */
+  exportedCommits(org: string): Promise<ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>>>;
   /** Where the signed checkpoints and export statements are. */
   trustSources(org: string): Promise<TrustSources>;
   /** The lines of one attestations/YYYY/MM/DD.jsonl file, or of all of them when `path` is null. */

@@ -51,6 +51,7 @@ const evidence: PortalEvidence = {
   read: async () => ({ lines: archive.lines, head: archive.head }),
   exportStatus: async () => ({ exists: false, seal: null, changes: null, reportPath: null }),
   reviewStates: async () => null,
+  exportedCommits: async () => new Map(),
   trustSources: async () => trust,
   attestations: async (_org, path) => attestationLines.filter((l) => path === null || l.location.startsWith(`${path}:`)),
   webBase: "https://ghe.example.com/",

@@ -6,7 +6,7 @@
 // summary.json; nothing is copied anywhere else.
 
 import type { Probot } from "probot";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GitHubClient } from "../transport/client.js";
 import { loadConfig } from "../facts/config-loader.js";
@@ -150,6 +150,53 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
     } catch {
       return { exists: true, seal: null, changes: null, reportPath: null };
     }
+  }
+
+  exportedCommits(org: string): Promise<Map<string, Map<string, Map<string, string>>>> {
+    return this.reuse(`commits\n${org.toLowerCase()}`, () => this.loadExportedCommits(org));
+  }
+
+  /** snapshot.json of every export: one listing of exports/, one read per exported month. */
+  private async loadExportedCommits(org: string): Promise<Map<string, Map<string, Map<string, string>>>> {
+    const out = new Map<string, Map<string, Map<string, string>>>();
+    const add = (label: string, text: string | null): void => {
+      if (text === null) return;
+      try {
+        const commits = (JSON.parse(text) as { periodCommits?: Record<string, Record<string, string>> }).periodCommits ?? {};
+        out.set(label, new Map(Object.entries(commits).map(([repo, shas]) => [repo.toLowerCase(), new Map(Object.entries(shas))])));
+      } catch {
+        // An unreadable snapshot places nothing; verify --export names it.
+      }
+    };
+    const month = /^\d{4}-(0[1-9]|1[0-2])$/;
+    if (this.services.archiveDir) {
+      const dir = join(this.services.archiveDir, "exports");
+      for (const label of existsSync(dir) ? readdirSync(dir).filter((n) => month.test(n)) : []) {
+        const file = join(dir, label, "snapshot.json");
+        add(label, existsSync(file) ? readFileSync(file, "utf8") : null);
+      }
+      return out;
+    }
+    const i = await this.must(org);
+    const params = { owner: org, repo: i.archive.repository, ref: i.archive.branch };
+    let labels: string[] = [];
+    try {
+      const { data } = await i.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...params, path: "exports" });
+      labels = Array.isArray(data) ? data.filter((e) => e.type === "dir" && month.test(e.name)).map((e) => e.name) : [];
+    } catch (error) {
+      if (httpStatus(error) !== 404) throw error;
+    }
+    await Promise.all(
+      labels.map(async (label) => {
+        try {
+          const { data } = await i.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...params, path: `exports/${label}/snapshot.json`, headers: { accept: "application/vnd.github.raw+json" } });
+          add(label, typeof data === "string" ? data : Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8"));
+        } catch (error) {
+          if (httpStatus(error) !== 404) throw error;
+        }
+      }),
+    );
+    return out;
   }
 
   /** Read anew each time (the portal verifies what it shows at that moment); one listing each. */
