@@ -300,8 +300,9 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
 <dl class="facts"><dt>Seal (hash of the period's last record)</dt><dd><code class="hash">${lib.esc(meta.seal?.hash ?? "none")}</code></dd>
 <dt>Sealing record</dt><dd><code>${lib.esc(meta.seal?.recordId ?? "—")}</code></dd>
 <dt>The segment joins the chain after</dt><dd><code class="hash">${lib.esc(meta.segmentStartsAfter)}</code></dd>
-<dt>Records checked</dt><dd>${v ? `${v.checked} in ${v.ms} ms` : "—"}</dd></dl>
-<p>Compare the seal with the one in the export issue and in <code>summary.json</code>, and run <code>soc2-guard verify</code> on the archive for the whole chain.</p>`;
+<dt>Records checked</dt><dd>${v ? `${v.checked} in ${v.ms} ms` : "—"}</dd>
+<dt>The period's signed checkpoint</dt><dd>${meta.sampling ? `${meta.sampling.checkpoint.count} records, chain head <code class="hash">${lib.esc(meta.sampling.checkpoint.head)}</code>, signed ${lib.esc(meta.sampling.checkpoint.time)} by key <code class="hash">${lib.esc(meta.sampling.checkpoint.keyId)}</code>` : "none: this export was not signed"}</dd></dl>
+<p>This file cannot check signatures against the key you pinned. Compare the seal and the checkpoint with the export issue and <code>summary.json</code>, then run <code>soc2-guard verify --key soc2-guard-signing.pub --export ${lib.esc(meta.period)}</code> on the archive: it checks the signed checkpoints, the attestations and every file of the export.</p>`;
   }
 
   function route(): void {

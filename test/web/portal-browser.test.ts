@@ -81,6 +81,8 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
     // The month's export, played as the scheduled run after the month ended: writes report.html.
     const exported = capture(signing);
     expect(await makeExportCommand({ now: () => new Date(Date.UTC(2026, 11, 1, 2)) })(["--period", PERIOD, "--archive", archiveDir, "--org", "acme"], exported.io)).toBe(0);
+    // An issue beside the export's (a retroactive review) is no checkpoint, and says nothing about the chain.
+    writeFileSync(join(archiveDir, "issues", "9999-review.md"), "# Retroactive review: acme/payments#812\n\nThe emergency change was reviewed by erin.\n");
     const sampled = capture({ env: { SOC2_GUARD_PUBLIC_KEY: key.publicPem } });
     expect(await makeSampleCommand()(["--period", PERIOD, "--archive", archiveDir, "--risk", "0.05", "--rate", "0.10", "--stratify"], sampled.io)).toBe(0);
     cliSeed = /^# seed ([0-9a-f]{64})$/m.exec(sampled.out())![1]!;

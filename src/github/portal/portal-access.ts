@@ -23,6 +23,11 @@ import { readAttestationDirectory } from "../../evidence/local-archive.js";
 import { GitHubExportFiles } from "../export/export-store.js";
 import { GitHubCheckpointIssue } from "../evidence/checkpoint-issue.js";
 import { GitHubRepositoryArchive } from "../evidence/archive-repository.js";
+import { checkpointEnvelopesIn } from "../../trust/checkpoint.js";
+import type { CheckpointSource } from "../../trust/verify-archive.js";
+
+/** Issues that carry a checkpoint (a signed export's); the others (unsigned exports, review issues) say nothing about the chain. */
+const withCheckpoints = (issues: CheckpointSource[]): CheckpointSource[] => issues.filter((i) => checkpointEnvelopesIn(i.text).length > 0);
 
 const READ_OR_MORE = new Set(["read", "triage", "write", "maintain", "admin"]);
 const httpStatus = (error: unknown): number | undefined => (error as { status?: number }).status;
@@ -204,14 +209,14 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
     if (this.services.archiveDir) {
       const dir = this.services.archiveDir;
       const exportIssues = await new LocalExportFiles(dir).statements();
-      return { archive: null, appLogins: null, checkpoints: [...readCheckpointFile(join(dir, LOCAL_CHECKPOINTS_FILE)), ...exportIssues], exportIssues };
+      return { archive: null, appLogins: null, checkpoints: [...readCheckpointFile(join(dir, LOCAL_CHECKPOINTS_FILE)), ...withCheckpoints(exportIssues)], exportIssues };
     }
     const i = await this.must(org);
     const slug = await this.services.appSlug();
     const target = { owner: org, repo: i.archive.repository, branch: i.archive.branch };
     const anchor = new GitHubCheckpointIssue(i.gh, { ...target, appSlug: async () => slug });
     const [comments, exportIssues] = await Promise.all([anchor.list(), new GitHubExportFiles(i.gh, target).statements()]);
-    return { archive: anchor.archive, appLogins: [`${slug}[bot]`], checkpoints: [...comments, ...exportIssues], exportIssues };
+    return { archive: anchor.archive, appLogins: [`${slug}[bot]`], checkpoints: [...comments, ...withCheckpoints(exportIssues)], exportIssues };
   }
 
   async attestations(org: string, path: string | null): Promise<StoredLine[]> {
