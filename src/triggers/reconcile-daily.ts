@@ -1,6 +1,7 @@
 // The daily in-app reconciliation: webhooks are never retried by GitHub, so once a day the
 // month so far (and, in the first days of a month, the month before) is compared with the
-// ledger and every missing record is backfilled, marked collected late.
+// ledger and every missing record is backfilled, marked collected late. Then the newest
+// checkpoint the app anchored is looked for on the anchor and posted again if it is gone.
 
 import type { GitHubClient } from "../github/transport/client.js";
 import type { AppServices } from "./services.js";
@@ -37,4 +38,6 @@ export async function reconcileOrganization(gh: GitHubClient, log: Logger, servi
     });
     log.info({ org, period: label, population: report.population, records: report.found, addedLate: report.added.length, failed: report.failed.length }, "reconciled evidence");
   }
+  const publisher = services.checkpointPublisherFor(org, resolved.config.archive);
+  if (publisher) log.info({ org, checkpoint: await publisher.reassert() }, "checked the newest anchored checkpoint");
 }

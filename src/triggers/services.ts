@@ -21,6 +21,7 @@ import { APP_VERSION } from "../version.js";
 import { generateSigningKey, type SigningKey } from "../trust/signing-key.js";
 import { AppRecordSigner } from "../trust/record-signer.js";
 import { fingerprintKeyId } from "../secrets/fingerprint-key.js";
+import { FileCheckpointMemory } from "../evidence/anchored-checkpoint-memory.js";
 import { CheckpointPublisher, type CheckpointAnchor } from "../evidence/checkpoint-publisher.js";
 import { LocalCheckpointLog, LOCAL_CHECKPOINTS_FILE } from "../evidence/local-checkpoints.js";
 import { GitHubCheckpointIssue } from "../github/evidence/checkpoint-issue.js";
@@ -61,6 +62,8 @@ export interface AppServices {
   previousSigningKey?: SigningKey | null;
   /** The checkpoint publisher of each archive in use (flushed on shutdown and before an export). */
   checkpointPublishers: () => CheckpointPublisher[];
+  /** The checkpoint publisher of one organization's archive, once that archive is in use. */
+  checkpointPublisherFor: (owner: string, config: ArchiveConfig) => CheckpointPublisher | null;
   /** What waits on the way into the archive, for `/readyz`: not ready when `overdue`. */
   spoolHealth: () => EvidenceSpoolHealth;
   /** Where webhook intents and records wait (SOC2_GUARD_SPOOL_DIR); null keeps them in memory. */
@@ -127,23 +130,26 @@ export function archiveFactory(
   trust: ArchiveTrust,
   retry: { baseMs: number; capMs: number } = DEFAULT_EVIDENCE_RETRY,
   log: ForwardingLog = new ForwardingLog(),
-): Pick<AppServices, "archiveFor" | "issuesFor" | "checkpointPublishers"> & { archives: () => SpoolingArchive[] } {
+): Pick<AppServices, "archiveFor" | "issuesFor" | "checkpointPublishers" | "checkpointPublisherFor"> & { archives: () => SpoolingArchive[] } {
   const archives = new Map<string, SpoolingArchive>();
   const author = appBotLogin(trust.appSlug);
   const publishers = new Map<string, CheckpointPublisher>();
   const fingerprintId = fingerprintKeyId(trust.fingerprintKey);
+  const archiveKey = (owner: string, config: ArchiveConfig): string => (location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`);
   /** Signs where records are sealed; checkpoints after commits when anchoring is on. */
   const signerFor = (key: string, anchor: () => CheckpointAnchor): AppRecordSigner => {
     if (!location.checkpoints) return new AppRecordSigner(trust.signingKey, fingerprintId);
-    const publisher = new CheckpointPublisher(anchor(), trust.signingKey, { now, previousKey: trust.previousSigningKey ?? null, ...(location.checkpoints.intervalMs !== undefined ? { intervalMs: location.checkpoints.intervalMs } : {}), ...(location.checkpoints.log ? { log: location.checkpoints.log } : {}) });
+    const memory = location.spoolDir ? new FileCheckpointMemory(join(location.spoolDir, "checkpoints", `${key.replace(/[^A-Za-z0-9._-]/g, "_")}.json`)) : null;
+    const publisher = new CheckpointPublisher(anchor(), trust.signingKey, { now, previousKey: trust.previousSigningKey ?? null, memory, ...(location.checkpoints.intervalMs !== undefined ? { intervalMs: location.checkpoints.intervalMs } : {}), ...(location.checkpoints.log ? { log: location.checkpoints.log } : {}) });
     publishers.set(key, publisher);
     return new AppRecordSigner(trust.signingKey, fingerprintId, (head) => publisher.committed(head));
   };
   return {
     archives: () => [...archives.values()],
     checkpointPublishers: () => [...publishers.values()],
+    checkpointPublisherFor: (owner, config) => publishers.get(archiveKey(owner, config)) ?? null,
     archiveFor: (gh, owner, config) => {
-      const key = location.archiveDir ? `dir:${location.archiveDir}` : `${owner}/${config.repository}@${config.branch}`;
+      const key = archiveKey(owner, config);
       let archive = archives.get(key);
       if (!archive) {
         const inner = location.archiveDir
