@@ -146,12 +146,16 @@ export function reportMain(lib: ReportLib, meta: ReportMeta, payloadBase64: stri
    * member is not unique, or the line was re-serialised by a tool — is re-serialised
    * canonically before it is called edited.
    */
+  // WebCrypto copies its input when called, so one scratch buffer serves every line.
+  let scratch = new Uint8Array(1 << 16);
   function startDigest(text: string): { member: string; digest: Promise<string> } | null {
-    const found = /"hash":"([0-9a-f]{64})",/.exec(text);
-    if (!found) return null;
-    const at = found.index;
-    const member = found[0];
-    return { member, digest: crypto.subtle.digest("SHA-256", encoder.encode(text.slice(0, at) + text.slice(at + member.length))).then(hex) };
+    const at = text.indexOf('"hash":"');
+    if (at < 0 || text.charCodeAt(at + 72) !== 34 || text.charCodeAt(at + 73) !== 44) return null;
+    const member = text.slice(at, at + 74);
+    if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+    const head = encoder.encodeInto(text.slice(0, at), scratch).written;
+    const tail = encoder.encodeInto(text.slice(at + 74), scratch.subarray(head)).written;
+    return { member, digest: crypto.subtle.digest("SHA-256", scratch.subarray(0, head + tail)).then(hex) };
   }
 
   async function recordHashMatches(text: string, record: SealedRecord, started: { member: string; digest: Promise<string> } | null): Promise<boolean> {

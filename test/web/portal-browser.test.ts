@@ -230,9 +230,18 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       const block = /(<script type="application\/octet-stream" id="records">\n)([\s\S]*?)(<\/script>)/.exec(html)!;
       const [head, ...lines] = gunzipSync(Buffer.from(block[2]!.replace(/\s+/g, ""), "base64")).toString("utf8").split("\n");
       const target = lines.findIndex((l) => l.includes("Update the ledger reconciliation job"));
+      const repack = (edited: string[]): string => html.replace(block[0], `${block[1]}${gzipSync(Buffer.from([head, ...edited].join("\n"))).toString("base64")}\n${block[3]}`);
+      // The same record written by another tool (members in another order) is the same content: it still verifies.
+      const reordered = [...lines];
+      reordered[target] = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(lines[target]!) as Record<string, unknown>).reverse()));
+      const rewritten = join(archiveDir, "report-reordered.html");
+      writeFileSync(rewritten, repack(reordered));
+      await page.goto(`file://${rewritten}`);
+      await page.waitForSelector("html[data-verified]");
+      expect(await page.getAttribute("html", "data-verified")).toBe("ok");
       lines[target] = lines[target]!.replace("Update the ledger reconciliation job", "Update the ledger reconciliation job (reviewed)");
       const edited = join(archiveDir, "report-edited.html");
-      writeFileSync(edited, html.replace(block[0], `${block[1]}${gzipSync(Buffer.from([head, ...lines].join("\n"))).toString("base64")}\n${block[3]}`));
+      writeFileSync(edited, repack(lines));
       await page.goto(`file://${edited}`);
       await page.waitForSelector("html[data-verified]");
       expect(await page.getAttribute("html", "data-verified")).toBe("failed");
