@@ -115,6 +115,12 @@ export interface PullRequestFacts {
   isFork: boolean;
   baseRef: string;
   baseSha: string;
+  /**
+   * The latest change of the PR's base branch (GitHub's own timeline time): an approval
+   * given before it approved a different diff. null when the base never changed; absent in
+   * snapshots not built by the loader.
+   */
+  baseChanged?: { at: string; from: string; to: string } | null;
   labels: LabelFacts[];
   /**
    * Who added the emergency label while the current head was the head, as our own check run

@@ -127,7 +127,9 @@ export function assessApprovals(facts: Facts, config: ReviewApprovalConfig): App
     .filter((r) => r.state === "APPROVED")
     .map((review) => {
       const login = review.author.login;
-      const freshness = approvalFreshness(review.commitId, pr.headSha, pr.commits, config.allowUpdateMerges);
+      const freshness = pr.baseChanged && review.submittedAt < pr.baseChanged.at
+        ? { fresh: false, reason: `approved before the base branch changed from \`${pr.baseChanged.from}\` to \`${pr.baseChanged.to}\` (${pr.baseChanged.at}): that approval saw a different diff` }
+        : approvalFreshness(review.commitId, pr.headSha, pr.commits, config.allowUpdateMerges);
       const base = { login, commitId: review.commitId, submittedAt: review.submittedAt, fresh: freshness.fresh };
       const reason = discountReason(review.author, author, contributors, access.permissions, config) ?? freshness.reason;
       return reason ? { ...base, counted: false, discountedBecause: reason } : { ...base, counted: true };

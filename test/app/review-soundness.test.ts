@@ -86,6 +86,40 @@ describe("item 3: approvals are tied to the commit graph", () => {
   });
 });
 
+describe("an approval is for the diff it saw: changing the base makes it stale", () => {
+  // Approved as a small PR into `develop`, then retargeted to `main`: the diff into main now
+  // carries every develop commit main lacks, and the head commit is the one approved.
+  const retargeted = (submittedAt: string): Scenario => ({
+    ...base,
+    reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: HEAD, submittedAt }],
+    baseChanged: { at: "2026-11-02T12:00:00Z", from: "develop", to: "main" },
+  });
+
+  /** GitHub's `pull_request.edited` for a base change: the opened example, edited (the examples have no edited one). */
+  async function retarget(scenario: Scenario) {
+    const app = createTestApp();
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, scenario, reviewer);
+    const writes = recordCheckRuns(scope);
+    const payload = webhookPayload("pull_request", "opened");
+    Object.assign(payload, { action: "edited", changes: { base: { ref: { from: "develop" }, sha: { from: OLDER } } } });
+    await app.receive("pull_request", payload);
+    return { done: writes[writes.length - 1]! };
+  }
+
+  it("does not count an approval given before the PR was retargeted", async () => {
+    const { done } = await retarget(retargeted("2026-11-02T11:00:00Z"));
+    expect(done.conclusion).toBe("failure");
+    expect(done.output!.summary).toContain("@octo-reviewer's approval does not count: approved before the base branch changed from `develop` to `main` (2026-11-02T12:00:00Z)");
+  });
+
+  it("counts an approval given after it", async () => {
+    const { done } = await retarget(retargeted("2026-11-02T12:30:00Z"));
+    expect(done.output!.summary).not.toContain("approved before the base branch changed");
+    expect(done.output!.summary).toMatch(/\| ✅ \| `review\.approval` \|/);
+  });
+});
+
 describe("item 5: renames and deletions keep their paths", () => {
   it("still needs the infra approvals for `git mv infra/prod.tf attic/`", async () => {
     const scenario: Scenario = {

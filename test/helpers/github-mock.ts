@@ -89,6 +89,8 @@ export interface ScenarioReview {
   state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
   commit: string;
   type?: "User" | "Bot";
+  /** Default 2026-11-02T11:00:00Z. */
+  submittedAt?: string;
 }
 export interface ScenarioCheck {
   name: string;
@@ -114,6 +116,8 @@ export interface Scenario {
   reviews?: ScenarioReview[];
   checks?: ScenarioCheck[];
   labels?: Array<{ name: string; addedBy: string }>;
+  /** The PR's base was changed (GitHub's BaseRefChangedEvent). */
+  baseChanged?: { at: string; from: string; to: string };
   paths?: string[];
   /** Renamed files (GraphQL lists only the new path, as RENAMED). */
   renamed?: Array<{ from: string; to: string }>;
@@ -155,6 +159,7 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
           isCrossRepository: s.isFork ?? false,
           headRepository: { nameWithOwner: s.isFork ? `fork-owner/${s.repo}` : `${s.owner}/${s.repo}` },
           labels: { nodes: (s.labels ?? []).map((l) => ({ name: l.name })) },
+          baseChanges: { nodes: s.baseChanged ? [{ createdAt: s.baseChanged.at, previousRefName: s.baseChanged.from, currentRefName: s.baseChanged.to }] : [] },
           timelineItems: { nodes: (s.labels ?? []).map((l) => ({ createdAt: "2026-11-02T10:00:00Z", actor: { login: l.addedBy }, label: { name: l.name } })) },
           commits: {
             totalCount: s.commits.length,
@@ -177,7 +182,7 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
           },
           reviews: {
             totalCount: (s.reviews ?? []).length,
-            nodes: (s.reviews ?? []).map((r) => ({ databaseId: r.id, state: r.state, submittedAt: "2026-11-02T11:00:00Z", author: { __typename: r.type ?? "User", login: r.login }, commit: { oid: r.commit } })),
+            nodes: (s.reviews ?? []).map((r) => ({ databaseId: r.id, state: r.state, submittedAt: r.submittedAt ?? "2026-11-02T11:00:00Z", author: { __typename: r.type ?? "User", login: r.login }, commit: { oid: r.commit } })),
           },
           files: {
             totalCount: (s.paths ?? ["README.md"]).length,

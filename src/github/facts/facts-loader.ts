@@ -156,6 +156,7 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
       isFork: gpr.isCrossRepository,
       baseRef: gpr.baseRefName,
       baseSha: gpr.baseRefOid,
+      baseChanged: baseChangeOf(gpr),
       labels,
       commits,
       reviews,
@@ -177,6 +178,11 @@ async function loadOnce(gh: GitHubClient, ref: PullRequestRef, options: LoadOpti
 }
 
 /** Force pushes the timeline shows: the actor pushed what the new head has and the old had not. */
+function baseChangeOf(gpr: NonNullable<NonNullable<FactsQueryResult["repository"]>["pullRequest"]>): { at: string; from: string; to: string } | null {
+  const last = (gpr.baseChanges?.nodes ?? []).filter((e) => e?.createdAt).at(-1);
+  return last ? { at: last.createdAt!, from: last.previousRefName ?? "", to: last.currentRefName ?? "" } : null;
+}
+
 function forcePushesOf(gpr: NonNullable<NonNullable<FactsQueryResult["repository"]>["pullRequest"]>): Push[] {
   return (gpr.forcePushes?.nodes ?? []).flatMap((e) => (e.actor?.login && e.afterCommit?.oid ? [{ pusher: e.actor.login, before: e.beforeCommit?.oid ?? null, after: e.afterCommit.oid }] : []));
 }

@@ -92,6 +92,7 @@ export interface GqlPullRequest {
   timelineItems: { nodes: Array<{ createdAt?: string; actor?: { login: string } | null; label?: { name: string } }> };
   /** Force pushes to the head branch: who rewrote it, from which head to which. */
   forcePushes?: { nodes: Array<{ actor?: { login: string } | null; beforeCommit?: { oid: string } | null; afterCommit?: { oid: string } | null }> };
+  baseChanges?: { nodes: Array<{ createdAt?: string; previousRefName?: string; currentRefName?: string } | null> };
   commits: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ commit: GqlCommit }> };
   reviews: { totalCount: number; pageInfo?: PageInfo; nodes: GqlReview[] };
   files: { totalCount: number; pageInfo: PageInfo; nodes: Array<{ path: string; changeType?: string }> };

@@ -127,6 +127,9 @@ export const PULL_REQUEST_FACTS = /* GraphQL */ `
         forcePushes: timelineItems(last: 100, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
           nodes { ... on HeadRefForcePushedEvent { actor { login } beforeCommit { oid } afterCommit { oid } } }
         }
+        baseChanges: timelineItems(last: 1, itemTypes: [BASE_REF_CHANGED_EVENT]) {
+          nodes { ... on BaseRefChangedEvent { createdAt previousRefName currentRefName } }
+        }
         timelineItems(last: 50, itemTypes: [LABELED_EVENT]) {
           nodes { ... on LabeledEvent { createdAt actor { login } label { name } } }
         }
