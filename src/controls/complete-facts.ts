@@ -1,7 +1,8 @@
 // A control decided on a partial list is not decided: this wrapper fails a control (in its
 // mode) when a fact it reads is known to be incomplete — GitHub stopped listing commits at
 // 250 or changed files at 3,000 — with GitHub's limit as the reason. The control itself
-// stays unaware; the catalogue says which facts each one needs.
+// stays unaware; the catalogue says which facts each one needs. The diff scans share the
+// same rule for content they could not read (unscannedIsNotClean).
 
 import type { IncompleteFact } from "../facts.js";
 import type { Control, ControlResult } from "./types.js";
@@ -25,4 +26,15 @@ export function requireCompleteFacts(control: Control, needs: ReadonlyArray<Inco
       };
     },
   };
+}
+
+/**
+ * Unscanned is not clean: a diff scan (secrets.diff, privacy.pii) that could not read some
+ * file — GitHub sent no patch and its content was not read, the file is past GitHub's list,
+ * a scanner budget cut it — fails (in its mode) naming each file, instead of passing on what
+ * it saw. Findings already fail the control; this decides the otherwise clean result.
+ */
+export function unscannedIsNotClean(clean: ControlResult, notScanned: ReadonlyArray<{ path: string; reason: string }>, words: { reason: string; fix: string }): ControlResult {
+  if (notScanned.length === 0 || clean.status !== "pass") return clean;
+  return { ...clean, status: "fail", reason: words.reason, fix: words.fix, findings: notScanned.map((n) => ({ message: `not scanned: ${n.reason}`, path: n.path })) };
 }

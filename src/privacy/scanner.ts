@@ -4,8 +4,10 @@
 // beginning of a run (linear in the line), checksums in code, budgets in size and time,
 // and whatever was not scanned is reported.
 
-import { Minimatch } from "minimatch";
-import type { ScanLimits, ScanTarget, NotScanned } from "../secrets/scanner.js";
+import type { ScanTarget } from "../secrets/scanner.js";
+import { BudgetExhausted, ScanBudget, type NotScanned, type ScanLimits } from "../secrets/scan-budget.js";
+import type { ScanFinding } from "../secrets/finding.js";
+import { pathMatcher } from "../secrets/path-glob.js";
 import { INLINE_ALLOW } from "../secrets/allowlist.js";
 import { fingerprint } from "../secrets/redaction.js";
 import type { PiiCandidate, PiiRule } from "./rule.js";
@@ -14,18 +16,8 @@ import { ContextWords } from "./context-words.js";
 import { contactsOnLine, isDataFile } from "./bulk-contacts.js";
 import { maskedPii } from "./masking.js";
 
-export interface PiiFinding {
-  rule: string;
-  description: string;
-  path: string;
-  line: number;
-  column: number;
-  length: number;
-  /** The value's shape with all but its last two characters masked; for bulk data, the counts. */
-  preview: string;
-  fingerprint: string;
-  suppressed: boolean;
-}
+/** For bulk data the preview is the counts and the length 0. */
+export type PiiFinding = ScanFinding;
 
 export interface PiiScanResult {
   findings: PiiFinding[];
@@ -47,7 +39,6 @@ export interface PiiScannerOptions {
   clock?: () => number;
 }
 
-export const DEFAULT_PII_LIMITS: ScanLimits = { maxLineLength: 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxMillis: 10_000 };
 export const DEFAULT_BULK_THRESHOLD = 20;
 export const BULK_RULE = "pii.bulk-contacts";
 
@@ -69,12 +60,10 @@ interface CompiledPiiRule extends PiiRule {
   contextWords: ContextWords | null;
 }
 
-class BudgetExhausted extends Error {}
-
 export class PiiScanner {
   private readonly digitRules: CompiledPiiRule[];
   private readonly ibanRules: CompiledPiiRule[];
-  private readonly limits: ScanLimits;
+  private readonly limits: Partial<ScanLimits> | undefined;
   private readonly clock: () => number;
   private readonly allowed: Set<string>;
   private readonly allowDomains: Set<string>;
@@ -85,27 +74,25 @@ export class PiiScanner {
     const compiled = rules.map((r) => ({ ...r, contextWords: r.context ? new ContextWords(r.context) : null }));
     this.digitRules = compiled.filter((r) => r.shape === "digits");
     this.ibanRules = compiled.filter((r) => r.shape === "iban");
-    this.limits = { ...DEFAULT_PII_LIMITS, ...options.limits };
+    this.limits = options.limits;
     this.clock = options.clock ?? (() => performance.now());
     this.allowed = new Set((options.allow ?? []).map((v) => (/^[0-9a-f]{64}$/.test(v) ? v : compactOf(v))));
     this.allowDomains = new Set((options.allowDomains ?? []).map((d) => d.toLowerCase()));
     this.bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
-    const globs = (options.ignorePaths ?? []).map((g) => new Minimatch(g, { dot: true }));
-    this.isIgnored = (path) => globs.some((g) => g.match(path));
+    this.isIgnored = pathMatcher(options.ignorePaths ?? []);
   }
 
   scan(targets: ScanTarget[]): PiiScanResult {
     const result: PiiScanResult = { findings: [], notScanned: [], bytesScanned: 0, linesScanned: 0 };
-    const deadline = this.clock() + this.limits.maxMillis;
+    const budget = new ScanBudget(this.limits, this.clock);
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
       if (this.isIgnored(target.path)) continue;
       try {
-        if (target.text === undefined || isDataFile(target.path) || !this.scanJoined(target, target.text, result, deadline)) this.scanLines(target, result, deadline);
+        if (target.text === undefined || isDataFile(target.path) || !this.scanJoined(target, target.text, result, budget)) this.scanLines(target, result, budget);
       } catch (error) {
         if (!(error instanceof BudgetExhausted)) throw error;
-        result.notScanned.push({ path: target.path, reason: error.message });
-        for (const rest of targets.slice(t + 1)) if (!this.isIgnored(rest.path)) result.notScanned.push({ path: rest.path, reason: `${error.message.startsWith("time") ? "time" : "size"} budget used up` });
+        result.notScanned.push(...budget.rest(targets, t, error.message, this.isIgnored));
         return result;
       }
     }
@@ -117,11 +104,12 @@ export class PiiScanner {
    * over the text jumps straight to the few lines that hold a candidate (most files have
    * none). False when it does not fit.
    */
-  private scanJoined(target: ScanTarget, joined: string, result: PiiScanResult, deadline: number): boolean {
+  private scanJoined(target: ScanTarget, joined: string, result: PiiScanResult, budget: ScanBudget): boolean {
+    const { maxLineLength, maxBytes } = budget.limits;
     // No line can be longer than the whole text; a longer file is checked line by line.
-    if (joined.length > this.limits.maxLineLength && target.lines.some((l) => l.text.length > this.limits.maxLineLength)) return false;
+    if (joined.length > maxLineLength && target.lines.some((l) => l.text.length > maxLineLength)) return false;
     const chars = joined.length - Math.max(0, target.lines.length - 1);
-    if (result.bytesScanned + chars > this.limits.maxBytes || this.clock() > deadline) return false;
+    if (result.bytesScanned + chars > maxBytes || budget.overTime()) return false;
     const prefilter = PREFILTER_ALL;
     prefilter.lastIndex = 0;
     let index = 0;
@@ -129,7 +117,7 @@ export class PiiScanner {
     let checks = 0;
     for (let m = prefilter.exec(joined); m !== null; m = prefilter.exec(joined)) {
       while (lineStart + target.lines[index]!.text.length < m.index) lineStart += target.lines[index++]!.text.length + 1;
-      if ((++checks & 63) === 0 && this.clock() > deadline) throw new BudgetExhausted(`time budget of ${this.limits.maxMillis} ms used up at line ${target.lines[index]!.line}`);
+      if ((++checks & 63) === 0 && budget.overTime()) throw new BudgetExhausted(budget.timeReason(target.lines[index]!.line));
       const text = target.lines[index]!.text;
       this.scanLine(target, index, text, result.findings);
       prefilter.lastIndex = lineStart + text.length + 1;
@@ -140,16 +128,17 @@ export class PiiScanner {
   }
 
   /** Line by line: data files (every line counts toward bulk contacts) and files at a budget's edge. */
-  private scanLines(target: ScanTarget, result: PiiScanResult, deadline: number): void {
+  private scanLines(target: ScanTarget, result: PiiScanResult, budget: ScanBudget): void {
+    const { maxLineLength, maxBytes } = budget.limits;
     const bulk = isDataFile(target.path) ? new Map<string, number>() : null;
     let firstContactLine = 0;
     let bulkSuppressed = false;
     const truncated: number[] = [];
     for (let i = 0; i < target.lines.length; i++) {
       const { line, text: full } = target.lines[i]!;
-      if ((i & 63) === 0 && this.clock() > deadline) throw new BudgetExhausted(`time budget of ${this.limits.maxMillis} ms used up at line ${line}`);
-      if (result.bytesScanned + full.length > this.limits.maxBytes) throw new BudgetExhausted(`size budget of ${this.limits.maxBytes} characters used up at line ${line}`);
-      const text = full.length > this.limits.maxLineLength ? full.slice(0, this.limits.maxLineLength) : full;
+      if ((i & 63) === 0 && budget.overTime()) throw new BudgetExhausted(budget.timeReason(line));
+      if (result.bytesScanned + full.length > maxBytes) throw new BudgetExhausted(budget.sizeReason(line));
+      const text = full.length > maxLineLength ? full.slice(0, maxLineLength) : full;
       if (text !== full) truncated.push(line);
       result.bytesScanned += full.length;
       result.linesScanned++;
@@ -164,7 +153,8 @@ export class PiiScanner {
       }
     }
     if (bulk && bulk.size >= this.bulkThreshold) result.findings.push(this.bulkFinding(target.path, firstContactLine, bulk, bulkSuppressed));
-    if (truncated.length > 0) result.notScanned.push({ path: target.path, reason: `line${truncated.length === 1 ? "" : "s"} ${truncated.slice(0, 5).join(", ")}${truncated.length > 5 ? ", …" : ""} longer than ${this.limits.maxLineLength} characters scanned only in part` });
+    const cut = budget.truncated(target.path, truncated);
+    if (cut) result.notScanned.push(cut);
   }
 
   private bulkFinding(path: string, line: number, contacts: Map<string, number>, suppressed: boolean): PiiFinding {

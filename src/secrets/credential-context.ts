@@ -37,7 +37,8 @@ function lastWord(key: string): string {
   return (words[words.length - 1] ?? "").toLowerCase().replace(/\d+$/, "");
 }
 
-function acceptable(value: string, quoted: boolean): boolean {
+/** Whether a value in a password's place is a literal password (not a reference, a stand-in, a label or a sentence). */
+export function acceptable(value: string, quoted: boolean): boolean {
   if (value.length < 6 || value.length > 128) return false;
   if (isNotALiteralCredential(value)) return false; // lookups, `$variables`, templates, URLs, routes, CSS selectors, stand-ins
   if (!quoted && /^[A-Za-z_$][\w$]*\(/.test(value)) return false; // a call
@@ -89,8 +90,8 @@ export function findPasswordLiterals(text: string, format: FileFormat): RegexMat
         const q = quotedAt(text, i);
         if (q) push(q, ks);
         // A bare value is a literal in config, markup and shell, and inside a connection string
-        // (`Server=…;Password=x;`) anywhere; in code it is an expression.
-        else if (format !== "code" || /;\s*$/.test(text.slice(Math.max(0, ks - 8), ks))) push(bareAt(text, i), ks);
+        // (`Server=…;Password=x;`, libpq's `host=db01 user=app password=x`) anywhere; in code it is an expression.
+        else if (format !== "code" || /;\s*$/.test(text.slice(Math.max(0, ks - 8), ks)) || /(?:^|["'\s])(?:host|user|dbname|server|port)=[^\s=]+\s+$/.test(text.slice(Math.max(0, ks - 80), ks))) push(bareAt(text, i), ks);
       } else if (c === "," && quotedKey && /\(\s*$/.test(text.slice(Math.max(0, ks - 8), ks - 1))) {
         // `define('DB_PASSWORD', 'x')`, `buildConfigField 'String', 'PASSWORD', '"x"'`, `NetworkCredential("user", "x")`.
         i++;
@@ -107,6 +108,12 @@ export function findPasswordLiterals(text: string, format: FileFormat): RegexMat
         // `<password>x</password>`, `<add key="…" />` is handled as an attribute above.
         const close = text.indexOf("<", i + 1);
         if (close > i + 1 && close - i < 200) push({ start: i + 1, end: close, quoted: true }, ks);
+      } else if (before === "<" && i > afterKey) {
+        // An element with attributes, as saved-session files write it: FileZilla's
+        // `<Pass encoding="base64">…</Pass>` (base64 is an encoding, not a protection).
+        const tagEnd = text.indexOf(">", i);
+        const close = tagEnd > 0 ? text.indexOf("<", tagEnd + 1) : -1;
+        if (tagEnd > 0 && tagEnd - i < 120 && text[tagEnd - 1] !== "/" && close > tagEnd + 1 && close - tagEnd < 200) push({ start: tagEnd + 1, end: close, quoted: true }, ks);
       } else if (i > afterKey && c !== undefined && (flag || format === "config" || format === "unknown" || format === "shell" || /^\s*$/.test(text.slice(0, ks)) || /\b(?:login|machine|username|user)\b/i.test(text.slice(0, ks)))) {
         // `--password x`, `-Password x`, `.netrc`'s `login u password x`, Gradle's `password 'x'`.
         if (!flag && format === "code" && !/^\s*$/.test(text.slice(0, ks))) continue;

@@ -15,9 +15,9 @@ import { shannonEntropy } from "./entropy.js";
 import { PROVIDER_NAMES } from "./provider-names.js";
 
 /** Words that say a name holds a credential (compounds written as one word included). */
-const WORD_LIST = ["key", "secret", "token", "access", "private", "pat", "auth", "login", "crumb"];
+const WORD_LIST = ["key", "secret", "token", "access", "private", "pat", "auth", "login", "crumb", "api"];
 /** What selects a line for the detector: the words, but `pat` only as a name part (not path, pattern, patch). */
-export const NAMED_CREDENTIAL_KEYWORDS = [...WORD_LIST.filter((w) => w !== "pat"), "_pat", "pat_", "-pat", "pat=", "pat:", "pat ", "pat\"", "pat'"];
+export const NAMED_CREDENTIAL_KEYWORDS = [...WORD_LIST.filter((w) => w !== "pat" && w !== "api"), "_pat", "pat_", "-pat", "pat=", "pat:", "pat ", "pat\"", "pat'", "api=", "api:", "api =", "api\"", "api'"];
 /** `apikey`, `secretkey`, `accesstoken`: prefixes that make one word with a credential word. */
 const COMPOUND_PREFIXES = ["api", "access", "secret", "private", "auth", "client", "app"];
 const CREDENTIAL_WORDS = [...WORD_LIST, ...COMPOUND_PREFIXES.flatMap((p) => WORD_LIST.map((w) => p + w))];
@@ -78,7 +78,7 @@ export function credentialValue(value: string, qualified: boolean): boolean {
   if (!hasLetter) return /^\d{12,}$/.test(value) && !/^(\d)\1+$/.test(value);
   if (!hasDigit) return value.split(/[^A-Za-z]+/).some(randomLetters);
   // Letters and digits: an identifier with a number ("item2Cache") is still words.
-  return !(value.length < 20 && /^[a-z]+(?:[A-Z][a-z]+)*\d+$/.test(value)) && shannonEntropy(value) >= 2.5;
+  return !/^[a-z]+(?:[A-Z][a-z]+)*\d{1,4}$/.test(value) && shannonEntropy(value) >= 2.5;
 }
 
 interface Name {
@@ -109,7 +109,8 @@ function nameAround(text: string, at: number, len: number): Name {
 /** A name that is part of a host, a path or an address (`api.heroku.com/apps/…`, `/token/refresh`). */
 function insideLocation(text: string, start: number): boolean {
   const before = text[start - 1];
-  return before === "/" || before === "@" || (before === "." && isNameChar(text[start - 2])) || (before === ":" && text[start - 2] === "/");
+  const comment = before === "/" && text[start - 2] === "/" && (start === 2 || isBlank(text[start - 3]));
+  return (before === "/" && !comment) || before === "@" || (before === "." && isNameChar(text[start - 2])) || (before === ":" && text[start - 2] === "/");
 }
 
 /** The word before the name on the same line when only blanks separate them (`betterstack SECRET=…`). */
@@ -128,10 +129,14 @@ const ENDS_LIKE_A_CREDENTIAL = new Set(["monkey", "turkey", "donkey", "hockey", 
 /** `uclassifykey=…`, `podiotoken`: a provider's name and a credential word written as one lowercase word. */
 function endsOneWordName(text: string, at: number, len: number): boolean {
   const word = text.slice(at, at + len);
-  if (word !== word.toLowerCase() || isLetter(text[at + len]) || !/^(?:key|token|secret)$/.test(word)) return false;
+  const lower = word === word.toLowerCase();
+  if ((!lower && word !== word.toUpperCase()) || isLetter(text[at + len]) || !/^(?:key|token|secret|access|api)$/i.test(word)) return false;
+  const sameCase = lower ? isLower : isUpper;
   let start = at;
-  while (start > 0 && at - start < 24 && isLower(text[start - 1])) start--;
-  return at - start >= 3 && !isLetter(text[start - 1]) && !ENDS_LIKE_A_CREDENTIAL.has(text.slice(start, at + len));
+  while (start > 0 && at - start < 24 && sameCase(text[start - 1])) start--;
+  // `uclassifykey`, `APISECRET`, `geoapifyXYZSECRET` (an uppercase run after a lowercase hump).
+  const bounded = !isLetter(text[start - 1]) || (!lower && isLower(text[start - 1]));
+  return at - start >= 3 && bounded && !ENDS_LIKE_A_CREDENTIAL.has(text.slice(start, at + len).toLowerCase());
 }
 
 /** A word occurrence is a whole word or a camel/SCREAMING part of an identifier. */
@@ -162,6 +167,9 @@ function readValue(text: string, at: number, format: FileFormat, allowBare: bool
   if (text[at] === '"' || text[at] === "'" || text[at] === "`") return null; // unclosed or concatenated
   if (!allowBare || format === "code") return null;
   const bare = bareAt(text, at, 1_100);
+  // A bare token ends at an escape (`AccountKey=…==\"` inside a quoted string).
+  const escape = bare ? text.indexOf("\\", bare.start) : -1;
+  if (bare && escape >= 0 && escape < bare.end) bare.end = escape;
   // `SECRET bar 1f3…`, `key = rebrandly 8Hk…`: one short word between the name and the value.
   if (bare && bare.end - bare.start <= 10 && /^[a-z]+$/.test(text.slice(bare.start, bare.end)) && isBlank(text[bare.end])) {
     let next = bare.end;
@@ -200,7 +208,12 @@ export function findNamedCredentials(text: string, format: FileFormat): RegexMat
     if (name.end <= lastNameEnd || insideLocation(text, name.start)) continue;
     lastNameEnd = name.end;
     const value = attachedValue(text, name, format);
-    if (!value || value.end - value.start < 10) continue;
+    if (!value) continue;
+    // Credential words inside a long value are the value's: read on after it, so no stretch
+    // of the line is read more than a bounded number of times (a short value may be a name's
+    // glued tail, `X-Auth-User-Service-Key`, whose later word is the real name).
+    if (value.end - value.start > 64 && value.end > WORDS.lastIndex) WORDS.lastIndex = value.end;
+    if (value.end - value.start < 10) continue;
     const parts = partsOf(text.slice(name.start, name.end));
     if (parts.some((p) => NOT_SECRET.has(p))) continue;
     const before = wordBefore(text, name.start);
@@ -208,6 +221,9 @@ export function findNamedCredentials(text: string, format: FileFormat): RegexMat
     if (beforeParts.some((p) => NOT_SECRET.has(p))) continue;
     const qualified = [...parts, ...beforeParts].some((p) => p.length >= 3 && /[a-z]/.test(p) && !GENERIC.has(p) && !CREDENTIAL.has(p));
     const literal = text.slice(value.start, value.end);
+    // `netcore_api = …`: "api" alone is weak evidence — a provider's name and a token with digits.
+    const apiOnly = !parts.some((p) => p !== "api" && CREDENTIAL.has(p)) && /api$/i.test(text.slice(name.start, name.end));
+    if (apiOnly && (!qualified || literal.length < 16 || !/\d/.test(literal))) continue;
     if (!credentialValue(literal, qualified)) continue;
     (found ??= []).push({ start: name.start, valueStart: value.start, valueEnd: value.end, value: literal });
   }
@@ -223,9 +239,11 @@ function authorizationHeader(text: string, at: number, format: FileFormat): Rege
   const name = { start: at, end: at + "authorization".length };
   let i = name.end;
   if (text[i] === '"' || text[i] === "'") i++;
+  const afterName = i;
   while (isBlank(text[i])) i++;
-  if (text[i] !== ":" && text[i] !== "=") return null;
-  i++;
+  // `Authorization: Bearer …`, `Authorization = …`, or blanks alone (`-H "Authorization Bearer …"`).
+  if (text[i] === ":" || text[i] === "=") i++;
+  else if (i === afterName) return null;
   while (isBlank(text[i])) i++;
   let quoteEnd = -1;
   if (text[i] === '"' || text[i] === "'" || text[i] === "`") {
@@ -343,7 +361,9 @@ export function findProviderNamedValues(text: string, format: FileFormat): Regex
     const name = nameAround(text, m.index, m[0].length);
     if (insideLocation(text, name.start)) continue;
     const value = attachedValue(text, name, format);
-    if (!value || value.end - value.start < 16) continue;
+    if (!value) continue;
+    if (value.end - value.start > 64 && value.end > PROVIDER_WORDS.lastIndex) PROVIDER_WORDS.lastIndex = value.end;
+    if (value.end - value.start < 16) continue;
     const parts = partsOf(text.slice(name.start, name.end));
     if (parts.some((p) => NOT_SECRET.has(p))) continue;
     const literal = text.slice(value.start, value.end);

@@ -3,7 +3,6 @@
 // per scan so crafted input from a fork cannot stall the app; whatever was not scanned is
 // reported, never passed silently.
 
-import { Minimatch } from "minimatch";
 import type { AddedLine } from "./diff.js";
 import { RulePrefilter } from "./rule-prefilter.js";
 import { compileRule, type CompiledRule, type SecretRule } from "./rule.js";
@@ -13,6 +12,12 @@ import { shannonEntropy } from "./entropy.js";
 import { INLINE_ALLOW, isPlaceholderValue } from "./allowlist.js";
 import { fingerprint, maskedPreview } from "./redaction.js";
 import { fileFormatOf, type FileFormat } from "./credential-context.js";
+import { BudgetExhausted, ScanBudget, type NotScanned, type ScanLimits } from "./scan-budget.js";
+import type { ScanFinding } from "./finding.js";
+import { pathMatcher } from "./path-glob.js";
+import { SAVED_LOGIN_RULE, findSavedLogin, passwordColumn } from "./saved-logins.js";
+
+export { DEFAULT_LIMITS, type NotScanned, type ScanLimits } from "./scan-budget.js";
 
 export interface ScanTarget {
   path: string;
@@ -21,24 +26,7 @@ export interface ScanTarget {
   text?: string;
 }
 
-export interface SecretFinding {
-  rule: string;
-  description: string;
-  path: string;
-  line: number;
-  /** 1-based column of the secret's first character. */
-  column: number;
-  length: number;
-  preview: string;
-  fingerprint: string;
-  /** Marked `soc2-guard:allow` on its line: recorded, not failing. */
-  suppressed: boolean;
-}
-
-export interface NotScanned {
-  path: string;
-  reason: string;
-}
+export type SecretFinding = ScanFinding;
 
 /** A rule (usually a user's) that could not be compiled for the linear-time engine; it did not run. */
 export interface RuleError {
@@ -54,17 +42,6 @@ export interface ScanResult {
   linesScanned: number;
 }
 
-export interface ScanLimits {
-  /** Characters of one line that are scanned; the rest of a longer line is reported as not scanned. */
-  maxLineLength: number;
-  /** Total characters per scan (per pull request). */
-  maxBytes: number;
-  /** Wall-clock budget per scan. */
-  maxMillis: number;
-}
-
-export const DEFAULT_LIMITS: ScanLimits = { maxLineLength: 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxMillis: 10_000 };
-
 // Long lines (minified bundles) are scanned in overlapping windows so every pattern works
 // on at most WINDOW characters; a value up to OVERLAP characters long is always whole in
 // the window it starts in, and it is reported by that window only.
@@ -74,11 +51,7 @@ const STEP = WINDOW - OVERLAP;
 
 const GENERIC_SKIP_GLOBS = ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/Cargo.lock", "**/go.sum", "**/poetry.lock", "**/composer.lock", "**/Gemfile.lock", "**/*.min.js", "**/*.map", "**/*.svg"];
 
-function globMatcher(globs: string[]): (path: string) => boolean {
-  const compiled = globs.map((g) => new Minimatch(g, { dot: true }));
-  return (path) => compiled.some((m) => m.match(path));
-}
-const isGenericSkipPath = globMatcher(GENERIC_SKIP_GLOBS);
+const isGenericSkipPath = pathMatcher(GENERIC_SKIP_GLOBS);
 
 export interface ScannerOptions {
   key: Uint8Array;
@@ -87,8 +60,6 @@ export interface ScannerOptions {
   /** Milliseconds clock, injectable for tests of the time bound. */
   clock?: () => number;
 }
-
-class BudgetExhausted extends Error {}
 
 /** The built-in catalogue's rule objects: reviewed patterns that may run on V8's engine. */
 const VETTED: ReadonlySet<SecretRule> = new Set(builtinRules);
@@ -99,7 +70,7 @@ export class SecretScanner {
   private readonly index: KeywordIndex;
   /** keyword id → rule indexes. */
   private readonly rulesByKeyword: number[][];
-  private readonly limits: ScanLimits;
+  private readonly limits: Partial<ScanLimits> | undefined;
   private readonly clock: () => number;
   private readonly isIgnored: (path: string) => boolean;
   /** Scratch marks for the rules a line's keywords selected (reset after each line). */
@@ -133,9 +104,9 @@ export class SecretScanner {
     this.index = new KeywordIndex([...keywordIds.keys()]);
     this.selected = new Uint8Array(this.rules.length);
     this.rulesByKeyword = rulesByKeyword;
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limits = options.limits;
     this.clock = options.clock ?? (() => performance.now());
-    this.isIgnored = globMatcher(options.ignorePaths ?? []);
+    this.isIgnored = pathMatcher(options.ignorePaths ?? []);
   }
 
   get ruleCount(): number {
@@ -144,44 +115,55 @@ export class SecretScanner {
 
   scan(targets: ScanTarget[]): ScanResult {
     const result: ScanResult = { findings: [], notScanned: [], ruleErrors: [...this.ruleErrors], bytesScanned: 0, linesScanned: 0 };
-    const deadline = this.clock() + this.limits.maxMillis;
-    const overTime = (): boolean => this.clock() > deadline;
+    const budget = new ScanBudget(this.limits, this.clock);
+    const { maxLineLength, maxBytes } = budget.limits;
+    const overTime = (): boolean => budget.overTime();
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t]!;
       if (this.isIgnored(target.path)) continue;
       const skipGeneric = isGenericSkipPath(target.path);
       const format = fileFormatOf(target.path);
       const truncated: number[] = [];
+      // An exported list of logins: its header (the file's first line) names the password column.
+      const loginColumn = target.path.toLowerCase().endsWith(".csv") && target.lines[0]?.line === 1 ? passwordColumn(target.lines[0].text.slice(0, WINDOW)) : -1;
       for (let i = 0; i < target.lines.length; i++) {
         const { line, text } = target.lines[i]!;
-        const stop = (i & 63) === 0 && overTime() ? "time" : result.bytesScanned + text.length > this.limits.maxBytes ? "size" : null;
+        const stop = (i & 63) === 0 && overTime() ? budget.timeReason(line) : result.bytesScanned + text.length > maxBytes ? budget.sizeReason(line) : null;
         if (stop !== null) {
-          this.reportRest(result, targets, t, line, stop);
+          result.notScanned.push(...budget.rest(targets, t, stop, this.isIgnored));
           return result;
         }
-        const scanned = text.length > this.limits.maxLineLength ? text.slice(0, this.limits.maxLineLength) : text;
+        const scanned = text.length > maxLineLength ? text.slice(0, maxLineLength) : text;
         if (scanned !== text) truncated.push(line);
         result.bytesScanned += text.length;
         result.linesScanned++;
         try {
           this.scanLine(target, i, scanned, skipGeneric, format, result.findings, overTime);
+          if (loginColumn >= 0 && i > 0) this.savedLogin(target, i, scanned.slice(0, WINDOW), loginColumn, result.findings);
         } catch (error) {
           if (!(error instanceof BudgetExhausted)) throw error;
-          this.reportRest(result, targets, t, line, "time");
+          result.notScanned.push(...budget.rest(targets, t, budget.timeReason(line), this.isIgnored));
           return result;
         }
       }
-      if (truncated.length > 0) {
-        result.notScanned.push({ path: target.path, reason: `line${truncated.length === 1 ? "" : "s"} ${truncated.slice(0, 5).join(", ")}${truncated.length > 5 ? ", …" : ""} longer than ${this.limits.maxLineLength} characters scanned only in part` });
-      }
+      const cut = budget.truncated(target.path, truncated);
+      if (cut) result.notScanned.push(cut);
     }
     return result;
   }
 
-  private reportRest(result: ScanResult, targets: ScanTarget[], t: number, line: number, why: "time" | "size"): void {
-    const budget = why === "time" ? `time budget of ${this.limits.maxMillis} ms` : `size budget of ${this.limits.maxBytes} characters`;
-    result.notScanned.push({ path: targets[t]!.path, reason: `${budget} used up at line ${line}` });
-    for (const rest of targets.slice(t + 1)) if (!this.isIgnored(rest.path)) result.notScanned.push({ path: rest.path, reason: `${why === "time" ? "time" : "size"} budget used up` });
+  private savedLogin(target: ScanTarget, index: number, text: string, column: number, findings: SecretFinding[]): void {
+    const line = target.lines[index]!.line;
+    for (const match of findSavedLogin(text, column)) {
+      // A rule on the same line already reported this value.
+      let claimed = false;
+      for (let k = findings.length - 1; k >= 0 && findings[k]!.line === line && findings[k]!.path === target.path; k--) {
+        const f = findings[k]!;
+        if (f.column - 1 < match.valueEnd && f.column - 1 + f.length > match.valueStart) claimed = true;
+      }
+      if (claimed) continue;
+      findings.push({ rule: SAVED_LOGIN_RULE.id, description: SAVED_LOGIN_RULE.description, path: target.path, line, column: match.valueStart + 1, length: match.value.length, preview: maskedPreview(match.value), fingerprint: fingerprint(this.options.key, SAVED_LOGIN_RULE.id, match.value), suppressed: text.includes(INLINE_ALLOW) });
+    }
   }
 
   /** One line, in windows when it is long; findings carry columns of the whole line. */

@@ -122,6 +122,51 @@ describe("privacy.pii in the app", () => {
   });
 });
 
+describe("privacy.pii scans what secrets.diff scans (one target list), and unscanned is not clean", () => {
+  const blob = (sha: string, text: string) => ({ sha, size: Buffer.byteLength(text), content: Buffer.from(text).toString("base64"), encoding: "base64" });
+  const isQuery = (name: string) => (body: { query?: string }) => String(body.query).includes(`query ${name}`);
+  const scenario: Scenario = { owner: "Codertocat", repo: "Hello-World", number: 2, commits: [{ sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", author: "Codertocat" }], reviews: [{ id: 80, login: "octo-reviewer", state: "APPROVED", commit: "ec26c3e57ca3a959ca5aad62de7213c562f8c821" }], checks: [{ name: "build", status: "COMPLETED", conclusion: "SUCCESS" }], title: "Customer import (DOC-7)" };
+  const CSV = "c5c0000000000000000000000000000000000001";
+  const DUMP = "d0000000000000000000000000000000000000f4";
+
+  async function checkRun(files: Array<Record<string, unknown>>, reads: (scope: nock.Scope) => void): Promise<{ summary: string; sent: string }> {
+    const app = createTestApp();
+    const sent: string[] = [];
+    const scope = mockInstallationToken(nock(API));
+    mockEvaluationReads(scope, { ...scenario, paths: files.map((f) => String(f.filename)) }, { permissions: { "octo-reviewer": "write" }, files: files as never });
+    reads(scope);
+    scope.post("/repos/Codertocat/Hello-World/check-runs").reply(201, (_u, body) => (sent.push(JSON.stringify(body)), { id: 1 }));
+    scope.patch("/repos/Codertocat/Hello-World/check-runs/1").times(2).reply(200, (_u, body) => (sent.push(JSON.stringify(body)), { id: 1 }));
+    await app.receive("pull_request", webhookPayload("pull_request", "opened"));
+    const last = JSON.parse(sent[sent.length - 1]!) as { output: { summary: string } };
+    return { summary: last.output.summary, sent: sent.join("") };
+  }
+  const rowOf = (summary: string, id: string) => summary.split("\n").find((l) => l.includes(`\`${id}\``)) ?? "";
+
+  it("finds a card number that is only in a file GitHub sent without a patch (read through the blobs API, as secrets.diff reads it)", async () => {
+    // A large export GitHub shows no diff for: the card is on its last line.
+    const csv = `id,note\n${"1,ok\n".repeat(25_000)}25001,"card ${pan} on file"\n`;
+    const { summary, sent } = await checkRun([{ filename: "db/customers.csv", status: "added", additions: 25_002, sha: CSV }], (scope) => {
+      scope.post("/graphql", isQuery("BlobSizes")).reply(200, { data: { repository: { b0: { oid: CSV, byteSize: Buffer.byteLength(csv) } } } });
+      scope.get(`/repos/Codertocat/Hello-World/git/blobs/${CSV}`).reply(200, blob(CSV, csv));
+    });
+    expect(rowOf(summary, "privacy.pii")).toContain("1 possible personal data finding: 1 × pii.payment-card");
+    expect(sent).toContain('"path":"db/customers.csv"');
+    expect(leaks(sent)).toEqual([]);
+  });
+
+  it("fails privacy.pii, naming the file, when a file without a patch could not be read (over the per-file budget)", async () => {
+    const { summary } = await checkRun([{ filename: "exports/dump.sql", status: "added", additions: 90_000, sha: DUMP }], (scope) => {
+      scope.post("/graphql", isQuery("BlobSizes")).reply(200, { data: { repository: { b0: { oid: DUMP, byteSize: 6 * 1024 * 1024 } } } });
+    });
+    const row = rowOf(summary, "privacy.pii");
+    expect(row).toContain("⚠️"); // advisory by default: a failing row that does not block
+    expect(row).toContain("unscanned is not clean");
+    expect(row).toContain("exports/dump.sql: GitHub showed no diff and the file was not read: 6 MB is over the 5 MB per-file budget");
+    expect(rowOf(summary, "secrets.diff")).toContain("exports/dump.sql");
+  });
+});
+
 describe("soc2-guard scan", () => {
   function captureIO(cwd: string): CliIO & { out: string[]; err: string[] } {
     const out: string[] = [];

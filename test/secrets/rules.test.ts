@@ -120,7 +120,7 @@ describe("allowlists", () => {
   it("skips the generic rule in lock files but keeps specific rules there", () => {
     const integrity = "api_key: sha512-Xk9fQ2bL7mNw4RtY8vZc1HdE6sJa3PuG0q";
     expect(scan(integrity, "package-lock.json")).toEqual([]);
-    expect(scan(integrity, "config.yml").map((f) => f.rule)).toEqual(["generic-secret-assignment"]);
+    expect(scan(integrity, "config.yml").map((f) => f.rule)).toEqual(["named-credential"]);
     const token = withGitHubChecksum("ghp", "Lq8fK2mQ9vLx4TzW7yBc3HdN6sJa1P");
     expect(scan(`"resolved": "${token}"`, "package-lock.json").map((f) => f.rule)).toEqual(["github-pat"]);
   });

@@ -63,4 +63,5 @@ export const aiObservabilityRules: SecretRule[] = [
   prefixed("adobe-client-secret", "Adobe client secret", "p8e-", URLSAFE(32)),
   prefixed("frameio-token", "Frame.io API token", "fio-u-", "[A-Za-z0-9_=-]{64}"),
   prefixed("adafruit-io-key", "Adafruit IO key", "aio_", ALNUM(28)),
+  prefixed("nvidia-api-key", "NVIDIA API key", "nvapi-", URLSAFE(64)),
 ];
