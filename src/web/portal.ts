@@ -120,9 +120,9 @@ export function createPortalHandler(options: PortalOptions): Handler {
   }
 
   /** The archive against what the app signed, now: the chain, every checkpoint (signature, author, prefix), and the attestations when given. */
-  async function verifyNow(org: string, lines: StoredLine[], head: LedgerHead | null, attestations?: StoredLine[]): Promise<ArchiveVerification | null> {
+  async function verifyNow(org: string, lines: StoredLine[], head: LedgerHead | null, attestations?: StoredLine[], fresh = false): Promise<ArchiveVerification | null> {
     if (!publicKey) return null;
-    const trust = await options.evidence.trustSources(org);
+    const trust = await options.evidence.trustSources(org, { fresh });
     return verifyArchive({ lines, head, checkpoints: trust.checkpoints, ...(attestations ? { attestations } : {}), publicKey, archive: trust.archive, appLogins: trust.appLogins });
   }
 
@@ -217,7 +217,7 @@ export function createPortalHandler(options: PortalOptions): Handler {
       const started = now();
       // Read anew and verified now, not from the pages' cache.
       const { index: fresh, archive } = await archiveFor(org, true);
-      const verification = await verifyNow(org, archive.lines, archive.head, publicKey ? await options.evidence.attestations(org, null) : undefined);
+      const verification = await verifyNow(org, archive.lines, archive.head, publicKey ? await options.evidence.attestations(org, null) : undefined, true);
       const seal = fresh.periods.get(label)?.seal ?? null;
       const exported = await options.evidence.exportStatus(org, label);
       const sealDiffers = exported.exists && exported.seal !== (seal?.hash ?? null);

@@ -56,8 +56,8 @@ export interface PortalEvidence {
   reviewStates(org: string, period: Period): Promise<Map<string, ReviewIssueState> | null>;
   /** Per exported period: the default-branch commit times its snapshot.json holds (where late pushes belong). */
   exportedCommits(org: string): Promise<ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, string>>>>;
-  /** Where the signed checkpoints and export statements are. */
-  trustSources(org: string): Promise<TrustSources>;
+  /** Where the signed checkpoints and export statements are; a listing may be reused for a minute unless `fresh` (the verification page). */
+  trustSources(org: string, options?: { fresh?: boolean }): Promise<TrustSources>;
   /** The lines of one attestations/YYYY/MM/DD.jsonl file, or of all of them when `path` is null. */
   attestations(org: string, path: string | null): Promise<StoredLine[]>;
   /** Web base for commit links, e.g. https://github.com/ */

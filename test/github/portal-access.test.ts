@@ -59,6 +59,32 @@ describe("GitHubPortal.canView", () => {
   });
 });
 
+describe("GitHubPortal.exportedCommits", () => {
+  const entry = (name: string, type: "dir" | "file") => {
+    const path = `exports/${name}`;
+    const url = `${API}/repos/acme/compliance-evidence/contents/${path}?ref=main`;
+    return { type, size: 0, name, path, sha: "a".repeat(40), url, git_url: null, html_url: null, download_url: null, _links: { self: url, git: null, html: null } };
+  };
+
+  it("reads exports/ once and each month's snapshot.json: where its late pushes landed", async () => {
+    const scope = installation(nock(API));
+    scope.get("/repos/acme/compliance-evidence/contents/exports").query({ ref: "main" }).reply(200, [entry("2026-10", "dir"), entry("2026-11", "dir"), entry("README.md", "file")]);
+    scope.get("/repos/acme/compliance-evidence/contents/exports%2F2026-11%2Fsnapshot.json").query({ ref: "main" }).reply(200, JSON.stringify({ periodCommits: { "acme/payments": { abc123: "2026-11-30T22:00:00.000Z" } } }));
+    scope.get("/repos/acme/compliance-evidence/contents/exports%2F2026-10%2Fsnapshot.json").query({ ref: "main" }).reply(404, { message: "Not Found" });
+    const portal = new GitHubPortal(app, services, { auditorsTeam: null, webBase: "https://github.com" });
+    const commits = await portal.exportedCommits("acme");
+    expect([...commits.keys()]).toEqual(["2026-11"]);
+    expect(commits.get("2026-11")?.get("acme/payments")?.get("abc123")).toBe("2026-11-30T22:00:00.000Z");
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("an archive with no exports yet places nothing", async () => {
+    installation(nock(API)).get("/repos/acme/compliance-evidence/contents/exports").query({ ref: "main" }).reply(404, { message: "Not Found" });
+    const portal = new GitHubPortal(app, services, { auditorsTeam: null, webBase: "https://github.com" });
+    expect((await portal.exportedCommits("acme")).size).toBe(0);
+  });
+});
+
 describe("GitHubSignIn on GitHub Enterprise", () => {
   it("sends the browser to the GHES authorize page and learns the login from the code", async () => {
     const urls = githubUrls({ GHE_HOST: "ghe.example.com" });

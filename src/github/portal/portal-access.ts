@@ -204,8 +204,14 @@ export class GitHubPortal implements PortalAccess, PortalEvidence {
     return out;
   }
 
-  /** Read anew each time (the portal verifies what it shows at that moment); one listing each. */
-  async trustSources(org: string): Promise<TrustSources> {
+  /** The listings are reused for a minute (the portal verifies their signatures whenever it shows them); `fresh` reads them anew. */
+  trustSources(org: string, options: { fresh?: boolean } = {}): Promise<TrustSources> {
+    const key = `trust\n${org.toLowerCase()}`;
+    if (options.fresh) this.answers.delete(key);
+    return this.reuse(key, () => this.loadTrustSources(org));
+  }
+
+  private async loadTrustSources(org: string): Promise<TrustSources> {
     if (this.services.archiveDir) {
       const dir = this.services.archiveDir;
       const exportIssues = await new LocalExportFiles(dir).statements();
