@@ -88,6 +88,7 @@ async function main(): Promise<number> {
         SOC2_GUARD_DAILY: "on",
         SOC2_GUARD_DAILY_HOUR_UTC: "3",
         SOC2_GUARD_EXPORT_EVERY_SECONDS: "20",
+        SOC2_GUARD_EXPORT_RETRY_BASE_MS: "2000",
         SOC2_GUARD_RECOVERY_MINUTES: String(5 / 60),
         SOC2_GUARD_RETRY_BASE_MS: "200",
         SOC2_GUARD_RETRY_CAP_MS: "5000",
@@ -246,7 +247,7 @@ async function main(): Promise<number> {
     await sleep(1_000);
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
     const busy = Object.values(counts).reduce((a, b) => a + b, 0);
-    const unrecovered = unrecoveredGuids(sandbox).length;
+    const unrecovered = (await lostGuids(sandbox, connection)).length;
     quiet = busy === 0 && unrecovered === 0 && sandbox.queued.length === 0 && inFlight === 0 && moving() === before ? quiet + 1 : 0;
   }
   const timedOut = Date.now() >= deadline;
@@ -283,8 +284,9 @@ async function main(): Promise<number> {
   const duplicateIssues = [...byTitle.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
   const exportIssues = issues.filter((i) => /SOC 2 evidence export/.test(i.title));
   const exportsPerPeriod = exportIssues.length === 0 ? 0 : Math.max(...[...byTitle.entries()].filter(([t]) => /SOC 2 evidence export/.test(t)).map(([, n]) => n));
-  const unrecovered = unrecoveredGuids(sandbox);
-  if (unrecovered.length > 0) problems.push(`${unrecovered.length} deliveries never succeeded`);
+  const unrecovered = await lostGuids(sandbox, connection);
+  if (unrecovered.length > 0) problems.push(`${unrecovered.length} deliveries never reached the app (no successful attempt, never accepted)`);
+  const answeredLate = failedGuids(sandbox).length - unrecovered.length;
   if (lost.length > 0) problems.push(`${lost.length} merged PRs without evidence: ${lost.slice(0, 5).map((p) => `${p.repo}#${p.number}`).join(", ")}`);
   if (duplicateEvidence > 0) problems.push(`${duplicateEvidence} duplicate records`);
   if (duplicateCheckRuns > 0) problems.push(`${duplicateCheckRuns} duplicate check runs`);
@@ -300,7 +302,7 @@ async function main(): Promise<number> {
   latencies.sort((a, b) => a - b);
   const p99EventToCheckMs = Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0);
   const failedAttempts = sandbox.hookAttempts.filter((a) => a.statusCode < 200 || a.statusCode >= 300).length;
-  say(JSON.stringify({ pullRequests: plans.length, merged: merged.length, records: ids.length, failedAttempts, redeliveryRequests: sandbox.redeliveryRequests.length, faults: sandbox.faults.stats, p50EventToCheckMs: latencies[Math.floor(latencies.length / 2)] ?? 0, seconds: Math.round((Date.now() - started) / 1000) }));
+  say(JSON.stringify({ pullRequests: plans.length, merged: merged.length, records: ids.length, failedAttempts, answeredLate, redeliveryRequests: sandbox.redeliveryRequests.length, faults: sandbox.faults.stats, p50EventToCheckMs: latencies[Math.floor(latencies.length / 2)] ?? 0, seconds: Math.round((Date.now() - started) / 1000) }));
   for (const p of problems.slice(0, 20)) say(`problem: ${p}`);
 
   await queue.close();
@@ -318,9 +320,20 @@ async function main(): Promise<number> {
 }
 
 /** Deliveries (guids) with no successful attempt in GitHub's log. */
-function unrecoveredGuids(sandbox: GitHubSandbox): string[] {
+function failedGuids(sandbox: GitHubSandbox): string[] {
   const ok = new Set(sandbox.hookAttempts.filter((a) => a.statusCode >= 200 && a.statusCode < 300).map((a) => a.guid));
   return [...new Set(sandbox.hookAttempts.map((a) => a.guid))].filter((g) => !ok.has(g));
+}
+
+/**
+ * Deliveries that never reached the app: no successful attempt, and never accepted by its
+ * queue. (A delivery the app queued but answered after the front's timeout has a failed
+ * attempt in GitHub's log and is worked all the same; the recovery rightly leaves it.)
+ */
+async function lostGuids(sandbox: GitHubSandbox, redis: Redis): Promise<string[]> {
+  const failed = failedGuids(sandbox);
+  const accepted = await Promise.all(failed.map((g) => redis.exists(`soc2-guard:delivery:${g}`)));
+  return failed.filter((_, i) => accepted[i] === 0);
 }
 
 async function installationToken(sandbox: GitHubSandbox): Promise<string> {

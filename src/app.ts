@@ -321,13 +321,20 @@ export function createApp(options: AppOptions = {}) {
         cadence: process.env.SOC2_GUARD_EXPORT_EVERY_SECONDS
           ? { kind: "every", ms: Number(process.env.SOC2_GUARD_EXPORT_EVERY_SECONDS) * 1000, atStart: false }
           : { kind: "monthly", dayOfMonth: day ?? 1, hourUtc: hour ?? 2 },
+        // A failed export is tried again, backing off, not a month later; an organization already exported answers "already exported".
+        retry: { attempts: 8, baseMs: Number(process.env.SOC2_GUARD_EXPORT_RETRY_BASE_MS ?? 60_000), capMs: 3_600_000 },
         run: async (firedAt) => {
           const period = previousMonthLabel(firedAt);
+          const failed: string[] = [];
           await forEachOrganizationInstallation(
             app,
             (gh, org) => exportOrganization(gh, app.log, services, org, period).then(() => undefined),
-            (org, error) => app.log.error({ org, period, err: describeError(error) }, "monthly export failed"),
+            (org, error) => {
+              failed.push(org);
+              app.log.error({ org, period, err: describeError(error) }, "monthly export failed; it is tried again");
+            },
           );
+          if (failed.length > 0) throw new Error(`the ${period} export failed for ${failed.join(", ")}`);
         },
       });
     }

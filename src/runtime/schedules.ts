@@ -10,9 +10,18 @@ import { MonthlySchedule } from "./monthly-schedule.js";
 
 export type Cadence = { kind: "daily"; hourUtc: number } | { kind: "monthly"; dayOfMonth: number; hourUtc: number } | { kind: "every"; ms: number; atStart: boolean };
 
+/** A failed firing is tried again this many times, backing off from `baseMs` (doubling, to `capMs`). */
+export interface TaskRetry {
+  attempts: number;
+  baseMs: number;
+  capMs: number;
+}
+
 export interface ScheduledTask {
   name: string;
   cadence: Cadence;
+  /** Absent: a failed firing waits for the next one (fine every few minutes; not once a month). */
+  retry?: TaskRetry;
   /** `firedAt` is the scheduled time (the monthly export derives its period from it). */
   run: (firedAt: Date) => Promise<void>;
 }
@@ -24,12 +33,24 @@ export interface Schedules {
 
 export class EmbeddedSchedules implements Schedules {
   private readonly stops: Array<() => void> = [];
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly onError: (task: string, error: unknown) => void) {}
 
   async start(tasks: ScheduledTask[]): Promise<void> {
     for (const task of tasks) {
-      const run = (at: Date) => task.run(at).catch((error: unknown) => this.onError(task.name, error));
+      const run = (at: Date, attempt = 1): Promise<void> =>
+        task.run(at).catch((error: unknown) => {
+          this.onError(task.name, error);
+          if (!task.retry || attempt >= task.retry.attempts || this.stopped) return;
+          const timer = setTimeout(() => {
+            this.retries.delete(timer);
+            void run(at, attempt + 1);
+          }, Math.min(task.retry.capMs, task.retry.baseMs * 2 ** (attempt - 1)));
+          timer.unref();
+          this.retries.add(timer);
+        });
       const { cadence } = task;
       if (cadence.kind === "daily") this.stops.push(scheduleDaily(() => run(new Date()), cadence.hourUtc));
       else if (cadence.kind === "monthly") {
@@ -46,7 +67,10 @@ export class EmbeddedSchedules implements Schedules {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const stop of this.stops.splice(0)) stop();
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
   }
 }
 
@@ -80,7 +104,8 @@ export class RedisSchedules implements Schedules {
             ? { pattern: `0 ${cadence.hourUtc} ${cadence.dayOfMonth} * *`, tz: "UTC" }
             : { every: cadence.ms };
       // Same id from every replica: one scheduler, one job per firing.
-      await this.queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      const retry = task.retry ? { attempts: task.retry.attempts, backoff: { type: "exponential", delay: task.retry.baseMs } } : {};
+      await this.queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 100, ...retry } });
       // An `every` scheduler fires when first created (the deployment's start); later
       // replicas find it and only wait for its next firing.
     }
@@ -90,9 +115,11 @@ export class RedisSchedules implements Schedules {
         const task = byName.get(job.name);
         if (!task) return;
         try {
+          // A retried firing keeps the time it was scheduled for (the export's period comes from it).
           await task.run(new Date(job.timestamp + (job.opts.delay ?? 0)));
         } catch (error) {
           this.onError(task.name, error);
+          if (task.retry) throw error; // BullMQ tries the firing again with backoff
         }
       },
       { connection: connection(), prefix: this.prefix, concurrency: 1, lockDuration: 60_000 },

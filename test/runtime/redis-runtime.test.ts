@@ -143,6 +143,30 @@ describe.skipIf(redisSkipReason !== null)(`on Redis${redisSkipReason ? ` (${redi
     expect(new Set(often).size).toBe(often.length);
   });
 
+  it("tries a failed firing again with backoff, for the time it was scheduled, once across replicas (a monthly export is not left for next month)", async () => {
+    const runs: number[] = [];
+    const schedules = [0, 1, 2].map(() => new RedisSchedules(connect, "t8", () => undefined));
+    for (const s of schedules) {
+      await s.start([
+        {
+          name: "export",
+          cadence: { kind: "every", ms: 3_600_000, atStart: true },
+          retry: { attempts: 5, baseMs: 50, capMs: 200 },
+          run: async (at) => {
+            runs.push(at.getTime());
+            if (runs.length < 3) throw new Error("GitHub answered 502");
+          },
+        },
+      ]);
+    }
+    const deadline = Date.now() + 5_000;
+    while (runs.length < 3 && Date.now() < deadline) await sleep(20);
+    await sleep(300);
+    await Promise.all(schedules.map((s) => s.stop()));
+    expect(runs).toHaveLength(3);
+    expect(new Set(runs).size).toBe(1);
+  });
+
   it("shares once-marks and check-run ids between replicas", async () => {
     const a = new RedisOnceMarks(connect(), "t7");
     const b = new RedisOnceMarks(connect(), "t7");
