@@ -109,3 +109,17 @@ export function oldestFirst<T>(a: SpoolEntry<T>, b: SpoolEntry<T>): number {
 export function snapshotOf<T>(entries: Array<SpoolEntry<T>>): SpoolSnapshot {
   return { pending: entries.length, oldestSince: entries[0]?.since ?? null, lastProblem: entries.find((e) => e.lastProblem)?.lastProblem ?? null };
 }
+
+/**
+ * Moves what a directory holds into another store (a single process switched to Redis):
+ * each entry is put there before it leaves the directory, so a crash midway loses nothing.
+ */
+export async function moveSpool<T>(from: SpoolStore<T>, to: SpoolStore<T>): Promise<number> {
+  let moved = 0;
+  for (const entry of await from.list()) {
+    if (!(await to.has(entry.id))) await to.put(entry);
+    await from.remove(entry.id);
+    moved++;
+  }
+  return moved;
+}

@@ -16,6 +16,7 @@ import { branchOf, isLandingOf, isRecordedBranch, landingCandidates } from "../e
 import { directPushIssue, evidenceWaitingIssue, retroReviewIssue } from "../evidence/issue-bodies.js";
 import { loadConfig } from "../github/facts/config-loader.js";
 import { EvidenceIntake, type IntakeHealth } from "../evidence/evidence-intake.js";
+import { DirectorySpoolStore, moveSpool } from "../evidence/spool-store.js";
 import { loadPushLanding } from "../github/evidence/evidence-push-landing.js";
 
 const MERGE_VISIBLE_RETRY_MS = [500, 2_000, 5_000];
@@ -83,6 +84,11 @@ export function evidenceIntakeOf(services: AppServices, log: Logger): IntakeCont
 export async function resumeEvidence(services: AppServices, log: Logger, clientFor: ClientFactory): Promise<number> {
   const context = evidenceIntakeOf(services, log);
   context.clientFor = clientFor;
+  // Intents a single process kept on disk before the switch to Redis join the shared spool.
+  if (services.sharedSpool && services.spoolDir) {
+    const moved = await moveSpool(new DirectorySpoolStore<EvidenceIntent>(join(services.spoolDir, "intake")), services.sharedSpool<EvidenceIntent>("intake"));
+    if (moved > 0) log.info({ moved }, "evidence intents from the local spool moved into Redis");
+  }
   const waiting = await context.intake.resume();
   if (waiting > 0) log.info({ waiting }, "evidence intents left by the previous process will be collected");
   return waiting;

@@ -9,7 +9,7 @@ import { KeyedSerializer, type PullRequestSerializer } from "../runtime/serializ
 import type { GitHubClient } from "../github/transport/client.js";
 import type { ArchiveConfig } from "../config/types.js";
 import { SpoolingArchive } from "../evidence/pending-spool.js";
-import type { SpoolStore } from "../evidence/spool-store.js";
+import { DirectorySpoolStore, moveSpool, type SpoolStore } from "../evidence/spool-store.js";
 import type { EvidenceRecord } from "../evidence/record.js";
 import { BatchingArchive } from "../evidence/batching-archive.js";
 import { LocalDirectoryArchive } from "../evidence/local-archive.js";
@@ -162,7 +162,10 @@ export function archiveFactory(
               signer: signerFor(key, () => new GitHubCheckpointIssue(gh, { owner, repo: config.repository, branch: config.branch, appSlug: trust.appSlug })),
             });
         const name = key.replace(/[^A-Za-z0-9._-]/g, "_");
-        const spool = location.sharedSpool ? location.sharedSpool<EvidenceRecord>(`records/${name}`) : location.spoolDir ? `${location.spoolDir}/records/${name}` : null;
+        const shared = location.sharedSpool?.<EvidenceRecord>(`records/${name}`) ?? null;
+        // Records a single process kept on disk before the switch to Redis join the shared spool.
+        if (shared && location.spoolDir) void moveSpool(new DirectorySpoolStore<EvidenceRecord>(`${location.spoolDir}/records/${name}`, log), shared).catch((error: unknown) => log.warn({ problem: String((error as Error).message) }, "could not move the local evidence spool into Redis; it is tried again at the next start"));
+        const spool = shared ?? (location.spoolDir ? `${location.spoolDir}/records/${name}` : null);
         // Batching: merges that arrive while a write is in flight share the next commit.
         archive = new SpoolingArchive(new BatchingArchive(inner), spool, { now, log, retryBaseMs: retry.baseMs, retryCapMs: retry.capMs });
         // Records an older version spooled as lines of one file.

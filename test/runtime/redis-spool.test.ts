@@ -5,7 +5,11 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RedisSpoolStore } from "../../src/runtime/redis-spool.js";
+import { DirectorySpoolStore, moveSpool } from "../../src/evidence/spool-store.js";
 import { SpoolingArchive } from "../../src/evidence/pending-spool.js";
 import { EvidenceIntake } from "../../src/evidence/evidence-intake.js";
 import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive } from "../../src/evidence/archive.js";
@@ -99,5 +103,20 @@ describe.skipIf(redisSkipReason !== null)(`evidence spools on Redis${redisSkipRe
     await sleep(50);
     expect(survivor.health().pending).toBe(0);
     await survivor.drain(0);
+  });
+  it("moves what a single process kept on disk into Redis when it switches to replicas", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "soc2-guard-spool-"));
+    try {
+      const local = new DirectorySpoolStore<EvidenceRecord>(join(dir, "records"));
+      const archive = new SharedArchive();
+      archive.down = true;
+      await new SpoolingArchive(archive, local).append([record(3)]);
+      const shared = new RedisSpoolStore<EvidenceRecord>(connect(), "s3", "records/acme");
+      expect(await moveSpool(local, shared)).toBe(1);
+      expect((await shared.list()).map((e) => e.id)).toEqual([record(3).id]);
+      expect(await local.list()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
