@@ -4,9 +4,12 @@
 // ingress answers, so a restart (or a crash) resumes the work GitHub was told we took.
 //
 // Journal: `<stateDir>/queue.jsonl`, one JSON object a line: {add: job} when accepted,
-// {done: id} when finished (worked or failed for good). Compacted on open.
+// {done: id} when finished (worked or failed for good). Compacted on open. Lines are
+// group-committed: the deliveries accepted while one write and fdatasync are under way go
+// to disk together in the next, so the event loop never blocks on the disk and a burst of
+// deliveries shares one sync instead of queueing behind one each.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, renameSync, write, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { backoffMs, DEFAULT_RETRY, PermanentFailure, type EnqueueResult, type JobHandler, type RetryPolicy, type WebhookJob } from "./job.js";
 import type { QueueStats, WorkQueue } from "./queue.js";
@@ -34,6 +37,10 @@ export class EmbeddedQueue implements WorkQueue {
   private handler: JobHandler | null = null;
   private taking = false;
   private fd: number | null = null;
+  /** Lines waiting for the next journal write, and when that write is on disk. */
+  private batch: { text: string[]; durable: Promise<void> } | null = null;
+  /** The write under way (the next batch starts after it). */
+  private writing: Promise<void> = Promise.resolve();
   private readonly idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
@@ -93,18 +100,35 @@ export class EmbeddedQueue implements WorkQueue {
     }
   }
 
-  private append(line: JournalLine): void {
-    if (this.fd === null) return;
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(this.fd);
+  /** Resolves once the line is on disk (with every line appended meanwhile). */
+  private append(line: JournalLine): Promise<void> {
+    const fd = this.fd;
+    if (fd === null) return Promise.resolve();
+    if (!this.batch) {
+      const batch: { text: string[]; durable: Promise<void> } = { text: [], durable: Promise.resolve() };
+      batch.durable = this.writing.then(() => {
+        if (this.batch === batch) this.batch = null; // later lines go to the next write
+        const data = batch.text.join("");
+        return new Promise<void>((resolve, reject) => write(fd, data, (error) => (error ? reject(error) : fdatasync(fd, (synced) => (synced ? reject(synced) : resolve())))));
+      });
+      this.writing = batch.durable.catch(() => undefined);
+      this.batch = batch;
+    }
+    this.batch.text.push(`${JSON.stringify(line)}\n`);
+    return this.batch.durable;
   }
 
   async enqueue(job: WebhookJob): Promise<EnqueueResult> {
     if (this.known.has(job.id)) return "duplicate";
-    this.append({ add: job });
-    this.remembered(job.id);
+    this.remembered(job.id); // a second delivery of the id while this one is written is a duplicate
+    try {
+      await this.append({ add: job });
+    } catch (error) {
+      this.known.delete(job.id); // not accepted: GitHub gets a 503 and the id may come again
+      throw error;
+    }
     this.waiting.push(job);
-    this.pump();
+    setImmediate(() => this.pump()); // the ingress answers first; starting a job's work can wait a tick
     return "queued";
   }
 
@@ -152,7 +176,8 @@ export class EmbeddedQueue implements WorkQueue {
 
   private finish(job: WebhookJob): void {
     this.attempts.delete(job.id);
-    this.append({ done: job.id });
+    // Not waited for: a done line lost in a crash only means the job is worked once more.
+    void this.append({ done: job.id }).catch(() => undefined);
   }
 
   private notifyIdle(): void {
@@ -191,6 +216,8 @@ export class EmbeddedQueue implements WorkQueue {
 
   async close(): Promise<void> {
     await this.drain(0);
+    if (this.batch) await this.batch.durable.catch(() => undefined);
+    await this.writing;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
