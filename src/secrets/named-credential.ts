@@ -207,15 +207,9 @@ export function findNamedCredentials(text: string, format: FileFormat): RegexMat
     const name = nameAround(text, wordAt, len);
     if (name.end <= lastNameEnd || insideLocation(text, name.start)) continue;
     lastNameEnd = name.end;
-    const value = attachedValue(text, name, format);
-    if (!value) continue;
-    // Credential words inside a long value are the value's: read on after it, so no stretch
-    // of the line is read more than a bounded number of times (a short value may be a name's
-    // glued tail, `X-Auth-User-Service-Key`, whose later word is the real name).
-    if (value.end - value.start > 64 && value.end > WORDS.lastIndex) WORDS.lastIndex = value.end;
-    if (value.end - value.start < 10) continue;
-    const parts = partsOf(text.slice(name.start, name.end));
-    if (parts.some((p) => NOT_SECRET.has(p))) continue;
+    const attached = literalOf(text, name, format, WORDS, 10);
+    if (!attached) continue;
+    const { value, parts } = attached;
     const before = wordBefore(text, name.start);
     const beforeParts = before ? partsOf(before) : [];
     if (beforeParts.some((p) => NOT_SECRET.has(p))) continue;
@@ -231,6 +225,22 @@ export function findNamedCredentials(text: string, format: FileFormat): RegexMat
 }
 
 const NONE: RegexMatch[] = [];
+
+/**
+ * The value attached to a name and the name's parts; null when nothing is attached, the value
+ * is shorter than `minLength`, or the name says it is not a secret (`publicKey`, `cacheKey`).
+ * Words inside a long value are the value's: the search reads on after it, so no stretch of
+ * the line is read more than a bounded number of times (a short value may be a name's glued
+ * tail, `X-Auth-User-Service-Key`, whose later word is the real name).
+ */
+function literalOf(text: string, name: Name, format: FileFormat, words: RegExp, minLength: number): { value: Literal; parts: string[] } | null {
+  const value = attachedValue(text, name, format);
+  if (!value) return null;
+  if (value.end - value.start > 64 && value.end > words.lastIndex) words.lastIndex = value.end;
+  if (value.end - value.start < minLength) return null;
+  const parts = partsOf(text.slice(name.start, name.end));
+  return parts.some((p) => NOT_SECRET.has(p)) ? null : { value, parts };
+}
 
 const SCHEME = /^(?:Bearer|Token|SSWS|ApiKey|Api-Key|Key|OAuth|JWT|Digest|token|bearer)\s+/;
 
@@ -360,12 +370,9 @@ export function findProviderNamedValues(text: string, format: FileFormat): Regex
     if (!isWordAt(text, m.index, m[0].length)) continue;
     const name = nameAround(text, m.index, m[0].length);
     if (insideLocation(text, name.start)) continue;
-    const value = attachedValue(text, name, format);
-    if (!value) continue;
-    if (value.end - value.start > 64 && value.end > PROVIDER_WORDS.lastIndex) PROVIDER_WORDS.lastIndex = value.end;
-    if (value.end - value.start < 16) continue;
-    const parts = partsOf(text.slice(name.start, name.end));
-    if (parts.some((p) => NOT_SECRET.has(p))) continue;
+    const attached = literalOf(text, name, format, PROVIDER_WORDS, 16);
+    if (!attached) continue;
+    const { value } = attached;
     const literal = text.slice(value.start, value.end);
     if (!/[A-Za-z]/.test(literal) || (!/\d/.test(literal) && literal.length < 20) || !credentialValue(literal, true)) continue;
     (found ??= []).push({ start: name.start, valueStart: value.start, valueEnd: value.end, value: literal });
