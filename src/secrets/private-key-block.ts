@@ -3,8 +3,9 @@
 // JSON-escaped twice (`\\n`), or is dumped into a log. From a `-----BEGIN … PRIVATE KEY-----`
 // armour line this reads on through the following lines, skipping the syntax around the
 // body (quotes, `+`, `.`, `&`, commas, escape sequences, `Proc-Type:`-style headers), and
-// reassembles the base64 body; a block is a finding when the body is long enough to be a
-// key and is not a placeholder. Bounded: at most MAX_READ characters from the armour line.
+// reassembles the base64 body (a log's repeated line prefix is stripped); a block is a
+// finding when the body is long enough to be a key and is not a placeholder. Bounded: at
+// most MAX_READ characters from the armour line.
 
 import type { RegexMatch } from "./linear-regex.js";
 import { isPlaceholderValue } from "./allowlist.js";
@@ -23,7 +24,8 @@ export function findPrivateKeyBlocks(text: string): RegexMatch[] {
   const found: RegexMatch[] = [];
   ARMOUR.lastIndex = 0;
   for (let m = ARMOUR.exec(text); m !== null; m = ARMOUR.exec(text)) {
-    const body = assembleBody(text, m.index + m[0].length);
+    const lineStart = text.lastIndexOf("\n", m.index) + 1;
+    const body = assembleBody(text, m.index + m[0].length, logPrefixShape(text.slice(lineStart, m.index)));
     if (body === null) continue;
     found.push({ start: m.index, valueStart: body.start, valueEnd: body.start + body.value.length, value: body.value });
     ARMOUR.lastIndex = Math.max(ARMOUR.lastIndex, body.stop);
@@ -32,7 +34,19 @@ export function findPrivateKeyBlocks(text: string): RegexMatch[] {
 }
 
 /** The base64 body after an armour line: its characters joined, where it starts, and where reading stopped. */
-function assembleBody(text: string, from: number): { value: string; start: number; stop: number } | null {
+/**
+ * A log line's prefix before the armour (`2026-11-30 10:00:01 INFO `) as a shape — digits as
+ * 9, letters as a — so the same prefix on the following lines (other times, same layout) can
+ * be stripped; null when the armour starts its line or follows code (`key = "`).
+ */
+function logPrefixShape(prefix: string): string | null {
+  if (prefix.length < 8 || !/\d/.test(prefix) || /["'`=(]/.test(prefix)) return null;
+  return shapeOf(prefix);
+}
+
+const shapeOf = (text: string): string => text.replace(/\d/g, "9").replace(/[A-Za-z]/g, "a");
+
+function assembleBody(text: string, from: number, logPrefix: string | null): { value: string; start: number; stop: number } | null {
   const limit = Math.min(text.length, from + MAX_READ);
   let body = "";
   let start = -1;
@@ -46,6 +60,12 @@ function assembleBody(text: string, from: number): { value: string; start: numbe
       // `\n`, `\r\n`, `\\n` (escaped twice), a line-continuation backslash.
       while (text[i] === "\\") i++;
       if (text[i] === "n" || text[i] === "r" || text[i] === "t") i++;
+      broke = true;
+      continue;
+    }
+    if (c === "\n" && logPrefix !== null && shapeOf(text.slice(i + 1, i + 1 + logPrefix.length)) === logPrefix) {
+      // The next log line carries the same prefix: the body goes on after it.
+      i += 1 + logPrefix.length;
       broke = true;
       continue;
     }

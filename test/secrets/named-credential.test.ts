@@ -57,6 +57,7 @@ describe("multi-line private-key assembly", () => {
     ["in one Python string with \\n escapes", "keys.py", `KEY = "${armour("BEGIN", "EC ")}\\n${body[0]}\\n${body[1]}\\n${armour("END", "EC ")}\\n"`],
     ["JSON-escaped twice (a JSON document inside a string)", "fixtures/event.json", `{"payload": "{\\"private_key\\": \\"${armour("BEGIN", "")}\\\\n${body[0]}\\\\n${body[2]}\\\\n${armour("END", "")}\\\\n\\"}"}`],
     ["dumped into a log line with \\r\\n", "logs/app.log", `2026-11-30T10:00:01Z DEBUG loaded key="${armour("BEGIN")}\\r\\n${body[0]}\\r\\n${body[1]}\\r\\n${armour("END")}"`],
+    ["in a log, one body line per log line", "logs/worker.log", `2026-11-30 10:00:01.112 INFO  key: ${armour("BEGIN")}\n2026-11-30 10:00:01.113 INFO  key: ${body[0]}\n2026-11-30 10:00:01.113 INFO  key: ${body[1]}\n2026-11-30 10:00:01.114 INFO  key: ${armour("END")}`],
     ["with encryption headers and short lines", "id_rsa", `${armour("BEGIN")}\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${token(14, 32, "0123456789ABCDEF")}\n\n${body[2].slice(0, 14)}\n${body[2].slice(14)}\n${body[0]}\n${armour("END")}`],
     ["on one line with blanks instead of newlines (an env var)", ".env", `SIGNING_KEY="${armour("BEGIN")} ${body[0]} ${body[1]} ${armour("END")}"`],
   ])("finds a key %s, once, on the armour's line", (_name, path, text) => {
