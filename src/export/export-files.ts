@@ -35,6 +35,8 @@ export interface ExportInput {
   shardsRead: string[];
   /** The period's signed checkpoint (signed by this export): report.html's sampling seed. */
   periodCheckpoint?: DsseEnvelope | null;
+  /** The public key that signed it (SPKI DER, base64): report.html verifies the signature in the browser. */
+  signingPublicKey?: string | null;
   /** The 11 months before the period, from their exports (chartHistory), for report.html's chart. */
   history?: ChartMonth[];
   /** Web base for commit links in report.html, e.g. https://github.com/ */
@@ -120,5 +122,6 @@ function periodReport(input: ExportInput, exceptions: ExceptionRow[]): string {
     reviewStatuses: Object.fromEntries(statuses),
     commitBase: input.webBase ?? "https://github.com/",
     periodCheckpoint: input.periodCheckpoint ?? null,
+    signingPublicKey: input.signingPublicKey ?? null,
   });
 }

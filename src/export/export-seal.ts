@@ -41,6 +41,8 @@ export interface ExportSnapshot {
   chartHistory?: ChartMonth[];
   /** The period's signed checkpoint, whose envelope seeds report.html's sampling (absent in older snapshots). */
   periodCheckpoint?: DsseEnvelope | null;
+  /** The public key report.html verifies it with (SPKI DER, base64). */
+  signingPublicKey?: string | null;
 }
 
 export interface ExportStatement {
@@ -82,6 +84,7 @@ export function buildSnapshot(input: ExportInput & { period: string; chainCount:
     chainCount: input.chainCount,
     ...(input.history ? { chartHistory: input.history } : {}),
     ...(input.periodCheckpoint !== undefined ? { periodCheckpoint: input.periodCheckpoint } : {}),
+    ...(input.signingPublicKey !== undefined ? { signingPublicKey: input.signingPublicKey } : {}),
   };
 }
 

@@ -130,6 +130,7 @@ export async function verifyExportFiles(input: VerifyExportInput): Promise<Expor
       shardsRead: snapshot.shardsRead,
       ...(snapshot.chartHistory ? { history: snapshot.chartHistory } : {}),
       ...(snapshot.periodCheckpoint !== undefined ? { periodCheckpoint: snapshot.periodCheckpoint } : {}),
+      ...(snapshot.signingPublicKey !== undefined ? { signingPublicKey: snapshot.signingPublicKey } : {}),
     });
     for (const [path, text] of recomputed.files) {
       const stored = committed.get(path);

@@ -34,7 +34,7 @@ export interface ReportMeta {
   /** `prev` of the first embedded record: where the embedded segment joins the chain. */
   segmentStartsAfter: string;
   /** The seed and the period's signed checkpoint it comes from; null for an unsigned export (no sampling). */
-  sampling: { seed: string; checkpoint: { count: number; head: string; time: string; keyId: string }; envelope: string } | null;
+  sampling: { seed: string; checkpoint: { count: number; head: string; time: string; keyId: string }; envelope: string; publicKey: string | null } | null;
   method: string;
   stratifiedMethod: string;
   commitBase: string;
@@ -64,6 +64,8 @@ export function reportMain(lib: ReportLib, meta: ReportMeta, payloadBase64: stri
   const $ = (id: string): HTMLElement => document.getElementById(id)!;
   const view = $("view");
   const status = $("verify-status");
+  let checkpointStatus = "being checked…";
+  let checkpointChecked: Promise<unknown> = Promise.resolve();
   const state: { rows: ChangeView[]; records: Map<string, { record: SealedRecord; position: number; location: string; hashMatches: boolean }>; verdict: { ok: boolean; text: string; checked: number; ms: number } | null } = { rows: [], records: new Map(), verdict: null };
   let query: ChangeQuery = { page: 1, pageSize: 50 };
   let lastSample: SampleResult | null = null;
@@ -163,6 +165,45 @@ export function reportMain(lib: ReportLib, meta: ReportMeta, payloadBase64: stri
     if (started && started.member === member && text.indexOf(member, text.indexOf(member) + 1) < 0 && (await started.digest) === record.hash) return true;
     const { hash: _hash, ...rest } = record;
     return hex(await crypto.subtle.digest("SHA-256", encoder.encode(lib.canonicalJson(rest)))) === record.hash;
+  }
+
+  /**
+   * The period's checkpoint under the key embedded beside it (Ed25519 over DSSE's PAE, with
+   * WebCrypto): says whether it verifies and the key's fingerprint, for the auditor to
+   * compare with the one they pinned — the file cannot know which key that is.
+   */
+  async function checkCheckpoint(): Promise<string> {
+    const s = meta.sampling;
+    if (!s) return "none: this export was not signed";
+    if (!s.publicKey) return "its signature cannot be checked here: the export did not embed the key";
+    const bytes = (b64: string): Uint8Array => Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    try {
+      const envelope = JSON.parse(s.envelope) as { payload: string; payloadType: string; signatures: Array<{ sig: string }> };
+      const body = bytes(envelope.payload);
+      const type = encoder.encode(envelope.payloadType);
+      const head = encoder.encode(`DSSEv1 ${type.length} `);
+      const mid = encoder.encode(` ${body.length} `);
+      const pae = new Uint8Array(head.length + type.length + mid.length + body.length);
+      pae.set(head);
+      pae.set(type, head.length);
+      pae.set(mid, head.length + type.length);
+      pae.set(body, head.length + type.length + mid.length);
+      const spki = bytes(s.publicKey);
+      const fingerprint = `SHA256:${hex(await crypto.subtle.digest("SHA-256", spki as BufferSource)).match(/.{1,4}/g)!.join(":")}`;
+      const key = await crypto.subtle.importKey("spki", spki as BufferSource, { name: "Ed25519" }, false, ["verify"]);
+      let ok = false;
+      for (const signature of envelope.signatures) ok ||= await crypto.subtle.verify({ name: "Ed25519" }, key, bytes(signature.sig) as BufferSource, pae as BufferSource);
+      // The seed is derived here again (samplingSeed), so an edited seed beside a genuine checkpoint is not used.
+      const seedInput = encoder.encode(`soc2-guard sampling seed\0${envelope.payload}\0${envelope.signatures.map((x) => x.sig).join("")}`);
+      const derived = hex(await crypto.subtle.digest("SHA-256", seedInput as BufferSource));
+      if (derived !== s.seed) {
+        s.seed = derived;
+        return `the seed written in this file is not the checkpoint's: the checkpoint's own (${derived.slice(0, 16)}…) is used; ${ok ? "its signature verifies" : "its signature does NOT verify"}`;
+      }
+      return ok ? `signature verified in this browser under the key ${fingerprint} — compare it with the fingerprint you pinned` : `its signature does NOT verify under the embedded key ${fingerprint}`;
+    } catch (error) {
+      return `its signature could not be checked in this browser (${String(error)}); soc2-guard verify --key checks it`;
+    }
   }
 
   /** Recomputes every hash and follows every link, in slices, after the first paint. */
@@ -276,7 +317,8 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
     view.innerHTML = `<h1>Draw a sample, ${lib.esc(meta.period)}</h1>
 <p class="lede">The seed comes from the period's signed checkpoint — signed by the app when it exported the period, so nobody knew it before and the company could not choose it — and anyone can draw the same sample again: here, in the portal, or with <code>soc2-guard sample --period ${lib.esc(meta.period)} --size N</code>.</p>
 <dl class="facts"><dt>Seed</dt><dd><code class="hash">${lib.esc(sampling.seed)}</code></dd>
-<dt>From the checkpoint</dt><dd>${cp.count} records, chain head <code class="hash">${lib.esc(cp.head)}</code>, signed ${lib.esc(cp.time)} by key <code class="hash">${lib.esc(cp.keyId)}</code> — compare it with the checkpoint in the period's export issue</dd></dl>
+<dt>From the checkpoint</dt><dd>${cp.count} records, chain head <code class="hash">${lib.esc(cp.head)}</code>, signed ${lib.esc(cp.time)} by key <code class="hash">${lib.esc(cp.keyId)}</code> — compare it with the checkpoint in the period's export issue</dd>
+<dt>Its signature</dt><dd id="checkpoint-status">${lib.esc(checkpointStatus)}</dd></dl>
 <details><summary>The checkpoint's DSSE envelope</summary><pre class="envelope">${lib.esc(sampling.envelope)}</pre></details>
 <form class="filters" id="sample-form">
 <label>Sample size<input name="size" type="number" min="1" inputmode="numeric"></label>
@@ -286,8 +328,10 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
 <div class="actions"><button type="submit">Draw</button></div>
 </form><p class="muted">Without a size: n = ⌈ln(risk) / ln(1 − rate)⌉ for zero expected deviations (5 % and 10 % give 29).</p><div id="sample-out"></div>`;
     const form = $("sample-form") as HTMLFormElement;
-    form.addEventListener("submit", (e) => {
+    form.addEventListener("submit", async (e) => {
       e.preventDefault();
+      // The seed is the one derived from the checkpoint, once it has been checked.
+      await checkpointChecked;
       const data = new FormData(form);
       const size = Number(data.get("size")) || lib.sampleSizeFor(Number(data.get("risk")), Number(data.get("rate")));
       const stratify = data.get("stratify") === "on";
@@ -305,8 +349,8 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
 <dt>Sealing record</dt><dd><code>${lib.esc(meta.seal?.recordId ?? "—")}</code></dd>
 <dt>The segment joins the chain after</dt><dd><code class="hash">${lib.esc(meta.segmentStartsAfter)}</code></dd>
 <dt>Records checked</dt><dd>${v ? `${v.checked} in ${v.ms} ms` : "—"}</dd>
-<dt>The period's signed checkpoint</dt><dd>${meta.sampling ? `${meta.sampling.checkpoint.count} records, chain head <code class="hash">${lib.esc(meta.sampling.checkpoint.head)}</code>, signed ${lib.esc(meta.sampling.checkpoint.time)} by key <code class="hash">${lib.esc(meta.sampling.checkpoint.keyId)}</code>` : "none: this export was not signed"}</dd></dl>
-<p>This file cannot check signatures against the key you pinned. Compare the seal and the checkpoint with the export issue and <code>summary.json</code>, then run <code>soc2-guard verify --key soc2-guard-signing.pub --export ${lib.esc(meta.period)}</code> on the archive: it checks the signed checkpoints, the attestations and every file of the export.</p>`;
+<dt>The period's signed checkpoint</dt><dd>${meta.sampling ? `${meta.sampling.checkpoint.count} records, chain head <code class="hash">${lib.esc(meta.sampling.checkpoint.head)}</code>, signed ${lib.esc(meta.sampling.checkpoint.time)}; ${lib.esc(checkpointStatus)}` : "none: this export was not signed"}</dd></dl>
+<p>This file does not know which key you pinned: compare the fingerprint. Compare the seal and the checkpoint with the export issue and <code>summary.json</code>, then run <code>soc2-guard verify --key soc2-guard-signing.pub --export ${lib.esc(meta.period)}</code> on the archive: it checks the signed checkpoints, the attestations and every file of the export.</p>`;
   }
 
   function route(): void {
@@ -330,6 +374,12 @@ ${lib.renderChangeTable(result.rows, "#change/", `Changes ${(result.page - 1) * 
   load().then(
     async (payload) => {
       const digests = payload.lines.map(startDigest);
+      checkpointChecked = checkCheckpoint().then((text) => {
+        checkpointStatus = text;
+        const shown = document.getElementById("checkpoint-status");
+        if (shown) shown.textContent = text;
+        if (location.hash === "#verify") route();
+      });
       const { parsed, rows, missing } = index(payload);
       state.rows = rows;
       route();

@@ -35,6 +35,8 @@ export interface ReportInput {
   commitBase: string;
   /** The period's signed checkpoint (the export signs it first): the sampling seed. Null: an unsigned export, no sampling. */
   periodCheckpoint: DsseEnvelope | null;
+  /** The key that signed it (SPKI DER, base64): the browser verifies the signature and shows the key's fingerprint. */
+  signingPublicKey?: string | null;
 }
 
 const LIB_NAMES = ["esc", "queryChanges", "renderChangeTable", "renderChangeDetail", "sampleSizeFor", "drawSample", "renderSampleResult", "canonicalJson", "csvRow", "changeCsvValues", "changeRow"] as const;
@@ -49,7 +51,7 @@ export function buildReportHtml(input: ReportInput): string {
     period: input.period,
     seal: input.seal,
     segmentStartsAfter,
-    sampling: input.periodCheckpoint && checkpoint ? { seed: samplingSeed(input.periodCheckpoint), checkpoint: { count: checkpoint.count, head: checkpoint.head, time: checkpoint.time, keyId: checkpoint.keyId }, envelope: JSON.stringify(input.periodCheckpoint) } : null,
+    sampling: input.periodCheckpoint && checkpoint ? { seed: samplingSeed(input.periodCheckpoint), checkpoint: { count: checkpoint.count, head: checkpoint.head, time: checkpoint.time, keyId: checkpoint.keyId }, envelope: JSON.stringify(input.periodCheckpoint), publicKey: input.signingPublicKey ?? null } : null,
     method: sampleMethod(false),
     stratifiedMethod: sampleMethod(true),
     commitBase: input.commitBase,

@@ -18,7 +18,7 @@ import { makeExportCommand } from "../../src/cli/export.js";
 import { makeSampleCommand } from "../../src/cli/sample.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { generatedRecord } from "./generated-archive.js";
-import { generateSigningKey } from "../../src/trust/signing-key.js";
+import { formatFingerprint, generateSigningKey } from "../../src/trust/signing-key.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
@@ -56,11 +56,13 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
   let archiveDir: string;
   let cliSample: string[];
   let cliSeed: string;
+  let fingerprint: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // The app's signing key: the exports below sign the period's checkpoint with it, as the app's own would.
     const key = generateSigningKey();
+    fingerprint = formatFingerprint(key.keyId);
     e2e = await startE2E({ archive: "directory", signingKey: key.privatePem });
     seedAuditors(e2e.sandbox);
     archiveDir = e2e.archiveDir!;
@@ -223,6 +225,9 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       const drawn = (await page.locator("section.sample table a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href")))).map((h) => h!.split("/").pop());
       expect(drawn).toEqual(cliSample);
       expect(await page.locator("section.sample [data-seed]").textContent()).toBe(cliSeed);
+      // The period's checkpoint, its Ed25519 signature checked by WebCrypto in the page.
+      await page.waitForFunction(() => !document.getElementById("checkpoint-status")?.textContent?.includes("being checked"));
+      expect(await page.locator("#checkpoint-status").textContent()).toBe(`signature verified in this browser under the key ${fingerprint} — compare it with the fingerprint you pinned`);
       expect(requests).toEqual([]);
 
       // Edit one record inside the file (its title), keep everything else: the browser must notice.
@@ -246,6 +251,20 @@ describe.skipIf(!available)("the auditor's walk-through in Chromium", () => {
       await page.waitForSelector("html[data-verified]");
       expect(await page.getAttribute("html", "data-verified")).toBe("failed");
       expect(await page.locator("#verify-status").textContent()).toContain(`line ${target + 1} of the embedded segment`);
+
+      // A checkpoint whose signature was altered (to choose another seed) does not verify in the page.
+      const forged = join(archiveDir, "report-forged-checkpoint.html");
+      writeFileSync(forged, html.replace(/(\\"sig\\":\\")([A-Za-z0-9+/])/, (_m, lead: string, c: string) => `${lead}${c === "A" ? "B" : "A"}`));
+      await page.goto(`file://${forged}#sample`);
+      await page.waitForFunction(() => !document.getElementById("checkpoint-status")?.textContent?.includes("being checked"));
+      expect(await page.locator("#checkpoint-status").textContent()).toContain("does NOT verify");
+      // A seed of someone's choosing written beside the genuine checkpoint is not used: the page derives it.
+      const chosen = join(archiveDir, "report-chosen-seed.html");
+      writeFileSync(chosen, html.replace(`"seed":"${cliSeed}"`, `"seed":"${"0".repeat(64)}"`));
+      await page.goto(`file://${chosen}#sample`);
+      await page.getByRole("button", { name: "Draw" }).click();
+      expect(await page.locator("section.sample [data-seed]").textContent()).toBe(cliSeed);
+      expect(await page.locator("#checkpoint-status").textContent()).toContain("the seed written in this file is not the checkpoint's");
     } finally {
       await context.close();
     }

@@ -167,6 +167,7 @@ export async function runMonthlyExport(deps: MonthlyExportDeps, request: Monthly
     shardsRead: [...new Set(store.shardsRead)],
     history: store.readExportFile ? await chartHistory((path) => store.readExportFile!(path), period) : [],
     periodCheckpoint: periodCheckpoint?.envelope ?? null,
+    signingPublicKey: periodCheckpoint && deps.signingKey ? deps.signingKey.publicKey.export({ type: "spki", format: "der" }).toString("base64") : null,
   };
   const exported = buildExportFiles(exportInput);
   let signed: string[] | undefined;
