@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "./io.js";
 import { parseArgs, stringFlag } from "./args.js";
-import { pinnedKey } from "./public-key.js";
+import { pinnedKeys } from "./public-key.js";
 import { formatFingerprint } from "../trust/signing-key.js";
 import { asEnvelope } from "../trust/dsse.js";
 import { CHANGE_PREDICATE_TYPE, VSA_PREDICATE_TYPE, verifyAttestation, type ChangePredicate } from "../trust/attestation.js";
 
-const USAGE = "usage: soc2-guard verify-attestation FILE --key PUBLIC_KEY.pem\n";
+const USAGE = "usage: soc2-guard verify-attestation FILE --key PUBLIC_KEY.pem[,ANOTHER.pem]\n";
 
 export const verifyAttestationCommand: Command = async (args, io) => {
   const parsed = parseArgs(args);
@@ -21,18 +21,19 @@ export const verifyAttestationCommand: Command = async (args, io) => {
     return 2;
   }
   try {
-    const key = pinnedKey(stringFlag(parsed, "key"), io);
-    if (!key) {
+    const keys = pinnedKeys(stringFlag(parsed, "key"), io);
+    if (keys.length === 0) {
       io.stderr(`soc2-guard verify-attestation: --key PUBLIC_KEY.pem is required (the app's public key you pinned)\n${USAGE}`);
       return 2;
     }
     const text = readFileSync(resolve(io.cwd, file), "utf8");
     const whole = asEnvelope(text.trim());
     const items = whole ? [{ where: file, text: text.trim() }] : text.split("\n").map((t, i) => ({ where: `${file}:${i + 1}`, text: t })).filter((l) => l.text.trim());
-    io.stdout(`key ${formatFingerprint(key.keyId)}\n`);
+    for (const key of keys) io.stdout(`key ${formatFingerprint(key.keyId)}\n`);
+    const ring = new Map(keys.map((k) => [k.keyId, k.publicKey]));
     let bad = 0;
     for (const item of items) {
-      const checked = verifyAttestation(item.text, key.publicKey);
+      const checked = verifyAttestation(item.text, ring);
       if (!checked.ok) {
         bad++;
         io.stdout(`✘ ${item.where}: ${checked.problem} — ${checked.detail}\n`);

@@ -19,14 +19,14 @@ import { GitHubCheckpointIssue } from "../github/evidence/checkpoint-issue.js";
 import { LOCAL_CHECKPOINTS_FILE, readCheckpointFile } from "../evidence/local-checkpoints.js";
 import { tokenClient } from "./github-token-client.js";
 import type { GitHubClient } from "../github/transport/client.js";
-import { pinnedKey } from "./public-key.js";
+import { pinnedKeys } from "./public-key.js";
 import { formatFingerprint } from "../trust/signing-key.js";
 import { describeVerification, verifyArchive, type CheckpointSource } from "../trust/verify-archive.js";
 import { verifyExportFiles, describeExportVerification } from "../export/verify-export.js";
 import { LocalExportFiles } from "../export/local-store.js";
 import { GitHubExportFiles } from "../github/export/export-store.js";
 
-const USAGE = "usage: soc2-guard verify (--archive DIR [--checkpoints FILE] | --repo OWNER/NAME [--branch main] [--app SLUG] [--api-url URL]) [--key PUBLIC_KEY.pem] [--export YYYY-MM [--issue COPY_OF_THE_EXPORT_ISSUE.md]]\n";
+const USAGE = "usage: soc2-guard verify (--archive DIR [--checkpoints FILE] | --repo OWNER/NAME [--branch main] [--app SLUG] [--api-url URL]) [--key PUBLIC_KEY.pem[,MORE.pem]] [--export YYYY-MM [--issue COPY_OF_THE_EXPORT_ISSUE.md]]\n";
 
 interface Loaded {
   where: string;
@@ -84,7 +84,7 @@ export function makeVerifyCommand(clientFor: (token: string, apiUrl?: string) =>
         io.stderr(loaded.usage);
         return 2;
       }
-      const key = pinnedKey(stringFlag(parsed, "key"), io);
+      const [key, ...moreKeys] = pinnedKeys(stringFlag(parsed, "key"), io);
       const period = stringFlag(parsed, "export");
       if (!key) {
         if (period) {
@@ -100,12 +100,12 @@ export function makeVerifyCommand(clientFor: (token: string, apiUrl?: string) =>
         io.stdout(`BROKEN at ${result.location}${result.id ? ` (${result.id})` : ""}: ${result.problem} — ${result.detail}. ${result.count} record${result.count === 1 ? "" : "s"} before it verified.\n`);
         return 1;
       }
-      io.stdout(`key ${formatFingerprint(key.keyId)}\n`);
+      for (const pinned of [key, ...moreKeys]) io.stdout(`key ${formatFingerprint(pinned.keyId)}\n`);
       // A copy of the export issue carries the period's checkpoint too (it has no author to check, like a file).
       const issueFlag = stringFlag(parsed, "issue");
       const issue = issueFlag ? [{ location: issueFlag, author: null, text: readFileSync(resolve(io.cwd, issueFlag), "utf8") }] : undefined;
       const checkpoints = issue && !loaded.appLogins ? [...loaded.checkpoints, ...issue] : loaded.checkpoints;
-      const result = verifyArchive({ lines: loaded.lines, head: loaded.head, checkpoints, attestations: loaded.attestations, publicKey: key.publicKey, archive: loaded.archive, appLogins: loaded.appLogins });
+      const result = verifyArchive({ lines: loaded.lines, head: loaded.head, checkpoints, attestations: loaded.attestations, publicKey: key.publicKey, morePublicKeys: moreKeys.map((k) => k.publicKey), archive: loaded.archive, appLogins: loaded.appLogins });
       io.stdout(describeVerification(result, loaded.where));
       let ok = result.ok;
       if (period) {

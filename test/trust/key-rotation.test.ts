@@ -17,6 +17,7 @@ import { signCheckpoint } from "../../src/trust/checkpoint.js";
 import { signEnvelopeWith } from "../../src/trust/dsse.js";
 import { verifyArchive } from "../../src/trust/verify-archive.js";
 import { makeVerifyCommand } from "../../src/cli/verify.js";
+import { verifyAttestationCommand } from "../../src/cli/verify-attestation.js";
 import { loadAppKeys, StartupError } from "../../src/evidence/app-keys.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { pushRecord } from "./tamper.js";
@@ -102,6 +103,23 @@ describe("signing-key rotation", () => {
     const result = verifyArchive({ lines: stored.lines, checkpoints: sources, attestations: readAttestationDirectory(a.archive), publicKey: oldKey.publicKey, archive: "local", appLogins: ["soc2-guard[bot]"] });
     expect(result.keys.handovers).toEqual([]);
     expect(result.ok).toBe(false);
+  });
+
+  it("verify-attestation takes both pinned keys after a rotation (one key checks only what it signed)", async () => {
+    const a = await rotatedArchive();
+    const day = join(a.archive, "attestations", "2026", "11", "02.jsonl");
+    const run = async (key: string) => {
+      const io = cli();
+      const code = await verifyAttestationCommand([day, "--key", key], io);
+      return { code, out: io.text() };
+    };
+    const oldOnly = await run(a.pins.old);
+    expect(oldOnly.code).toBe(1);
+    expect(oldOnly.out.match(/^✔/gm)).toHaveLength(6);
+    expect(oldOnly.out.match(/^✘/gm)).toHaveLength(6);
+    const both = await run(`${a.pins.old},${a.pins.new}`);
+    expect(both.out.match(/^✔/gm)).toHaveLength(12);
+    expect(both.code).toBe(0);
   });
 
   it("the app reads the outgoing key from SOC2_GUARD_PREVIOUS_SIGNING_KEY and refuses the same key twice", () => {
