@@ -92,16 +92,50 @@ describe("redaction", () => {
   });
 });
 
+
+/**
+ * How much longer a scan of crafted text takes than a scan of the same number of characters
+ * of ordinary source code, on the same machine at the same moment: a linear engine costs a
+ * small constant factor (1–3 here), a backtracking blow-up hundreds. A ratio, not a time, so
+ * a loaded machine does not fail the test (timings belong to `npm run bench`).
+ */
+function costRatio(scanner: SecretScanner, targets: Array<{ path: string; lines: Array<{ line: number; text: string }> }>): number {
+  const chars = targets.reduce((n, t) => n + t.lines.reduce((m, l) => m + Math.min(l.text.length, DEFAULT_LIMITS.maxLineLength), 0), 0);
+  const code = [
+    "const total = items.reduce((sum, item) => sum + item.price, 0);",
+    "if (user.isAdmin && request.method === 'POST') { return next(); }",
+    "export function parseHeader(value: string): string[] { return value.split(','); }",
+    '  <div className="card">{props.title}</div>',
+    "SELECT id, name FROM accounts WHERE created_at > NOW() - INTERVAL '1 day';",
+  ];
+  const ordinary: Array<{ line: number; text: string }> = [];
+  for (let n = 0; n < chars; ) {
+    const text = code[ordinary.length % code.length]!;
+    ordinary.push({ line: ordinary.length + 1, text });
+    n += text.length;
+  }
+  const timed = (t: typeof targets): number => {
+    const started = performance.now();
+    scanner.scan(t);
+    return performance.now() - started;
+  };
+  const baseline = timed([{ path: "src/app.ts", lines: ordinary }]);
+  return timed(targets) / Math.max(baseline, 1);
+}
+
+/** A crafted input may cost this many times ordinary code of its size, and no more. */
+const LINEAR = 20;
+
 describe("crafted input", () => {
   const key = new Uint8Array(32);
 
   it("scans a 10 MB line up to the line cap in bounded time and reports the rest as not scanned", () => {
-    const scanner = new SecretScanner(builtinRules, { key });
+    // The time budget is for real pull requests; here the cost ratio bounds the time.
+    const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 60_000 } });
     // Keywords all along the line, so every window selects rules.
     const huge = "password=" + "a1token=secret_".repeat(700_000); // ≈ 10 MB
-    const started = performance.now();
     const result = scanner.scan([{ path: "bomb.txt", lines: [{ line: 1, text: huge }] }]);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(costRatio(scanner, [{ path: "bomb.txt", lines: [{ line: 1, text: huge }] }])).toBeLessThan(LINEAR);
     expect(result.notScanned).toEqual([{ path: "bomb.txt", reason: `line 1 longer than ${DEFAULT_LIMITS.maxLineLength} characters scanned only in part` }]);
   });
 
@@ -134,9 +168,7 @@ describe("crafted input", () => {
       "server=" + "x;".repeat(2_000) + "password=",
     ];
     const lines = Array.from({ length: 500 }, (_, i) => ({ line: i + 1, text: evil[i % evil.length]! }));
-    const started = performance.now();
-    scanner.scan([{ path: "crafted.txt", lines }]);
-    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(costRatio(scanner, [{ path: "crafted.txt", lines }])).toBeLessThan(LINEAR);
   });
 
   it("keeps every built-in rule (on V8's engine) fast on long lines built from its own keywords and alphabet", () => {
@@ -147,31 +179,27 @@ describe("crafted input", () => {
     const lines = builtinRules.flatMap((rule, r) =>
       fillers.map((filler, f) => ({ line: r * fillers.length + f + 1, text: `${rule.keywords[0] ?? "key"}=${filler.repeat(Math.ceil(16_384 / filler.length))}` })),
     );
-    const started = performance.now();
     const result = scanner.scan([{ path: "crafted.txt", lines }]);
-    const millis = performance.now() - started;
     // ~32 MB of crafted text: a backtracking blow-up on any one rule would take minutes.
     expect(result.notScanned).toEqual([]);
-    expect(millis).toBeLessThan(30_000);
+    expect(costRatio(scanner, [{ path: "crafted.txt", lines }])).toBeLessThan(LINEAR);
   });
 
   it("scans the whitespace bomb (1,000 lines of a keyword and 4,000 blanks) of every built-in keyword in bounded time", () => {
     // Issue 10 item 12: a name directly followed by a run of blanks made `\s*(?:[:=]|\s)\s*`
     // try every split of the run (n² per line): 1,000 such lines held the process for ~10 s.
     // The time budget would cut the scan short and report it as not scanned; it must not need to.
-    const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 5_000 } });
+    const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 60_000 } });
     const keywords = [...new Set(builtinRules.flatMap((rule) => rule.keywords))];
     const blanks = [" ", "\t", " \t"];
     const lines = Array.from({ length: Math.max(1_000, keywords.length * blanks.length) }, (_, i) => ({
       line: i + 1,
       text: keywords[i % keywords.length]! + blanks[Math.floor(i / keywords.length) % blanks.length]!.repeat(4_000),
     }));
-    const started = performance.now();
     const result = scanner.scan([{ path: "bomb.txt", lines }]);
-    const millis = performance.now() - started;
     expect(result.notScanned).toEqual([]);
     expect(result.linesScanned).toBe(lines.length);
-    expect(millis).toBeLessThan(2_000);
+    expect(costRatio(scanner, [{ path: "bomb.txt", lines }])).toBeLessThan(LINEAR);
   });
 
   it("keeps every built-in pattern cheap on its own keyword followed by, or repeated with, each character class it uses", () => {
@@ -188,12 +216,10 @@ describe("crafted input", () => {
       }
     }
     const scanner = new SecretScanner(builtinRules, { key, limits: { maxMillis: 60_000, maxBytes: 256 * 1024 * 1024 } });
-    const started = performance.now();
     const result = scanner.scan([{ path: "crafted.txt", lines }]);
-    const millis = performance.now() - started;
     expect(result.notScanned).toEqual([]);
     // ~80 MB of crafted text.
-    expect(millis).toBeLessThan(10_000);
+    expect(costRatio(scanner, [{ path: "crafted.txt", lines }])).toBeLessThan(LINEAR);
   });
 
   it("runs a user's catastrophic-backtracking regex in linear time", () => {
@@ -229,9 +255,7 @@ describe("crafted input", () => {
     const line = "const apiToken = computeToken(secretStore, 'key');".padEnd(100, " ");
     const file = (n: number) => ({ path: `gen/f${n}.ts`, lines: Array.from({ length: 20_000 }, (_, i) => ({ line: i + 1, text: line })) });
     const targets = Array.from({ length: 12 }, (_, n) => file(n)); // 24 MB
-    const started = performance.now();
     const result = scanner.scan(targets);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.bytesScanned).toBeLessThanOrEqual(8 * 1024 * 1024);
     expect(result.notScanned[0]).toEqual({ path: "gen/f4.ts", reason: "size budget of 8388608 characters used up at line 3887" });
     expect(result.notScanned.map((n) => n.path)).toEqual(targets.slice(4).map((t) => t.path));
