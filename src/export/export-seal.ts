@@ -15,6 +15,7 @@ import { asEnvelope, signEnvelope, verifyEnvelope, type DsseEnvelope, type KeyRi
 import { signCheckpoint, type Checkpoint } from "../trust/checkpoint.js";
 import type { SigningKey } from "../trust/signing-key.js";
 import type { ChartMonth } from "../web/view/types.js";
+import { REPORT_FORMAT } from "../web/report.js";
 
 export const SNAPSHOT_SCHEMA = "soc2-guard/export-snapshot@1";
 export const SNAPSHOT_FILE = "snapshot.json";
@@ -43,6 +44,8 @@ export interface ExportSnapshot {
   periodCheckpoint?: DsseEnvelope | null;
   /** The public key report.html verifies it with (SPKI DER, base64). */
   signingPublicKey?: string | null;
+  /** The report.html format the export wrote (src/web/report.ts REPORT_FORMAT); absent: format 1. */
+  reportFormat?: number;
 }
 
 export interface ExportStatement {
@@ -82,6 +85,7 @@ export function buildSnapshot(input: ExportInput & { period: string; chainCount:
     access,
     periodCommits,
     chainCount: input.chainCount,
+    reportFormat: REPORT_FORMAT,
     ...(input.history ? { chartHistory: input.history } : {}),
     ...(input.periodCheckpoint !== undefined ? { periodCheckpoint: input.periodCheckpoint } : {}),
     ...(input.signingPublicKey !== undefined ? { signingPublicKey: input.signingPublicKey } : {}),

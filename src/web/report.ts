@@ -19,6 +19,13 @@ import { sampleMethod } from "./sampling.js";
 import { samplingSeed, type Checkpoint } from "../trust/checkpoint.js";
 import type { DsseEnvelope } from "../trust/dsse.js";
 
+/**
+ * The renderer's format, kept in the export's snapshot.json: `verify --export` recomputes a
+ * report.html byte for byte only when it was written in the format this version renders
+ * (an older one is checked against its signed hash alone). Raise it whenever the bytes change.
+ */
+export const REPORT_FORMAT = 2;
+
 export interface ReportInput {
   org: string;
   period: string;

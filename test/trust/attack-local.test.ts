@@ -19,6 +19,8 @@ import { runMonthlyExport } from "../../src/github/export/export-run.js";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { pushRecord, tamper } from "./tamper.js";
+import { exportStatementsIn, signExport, signedSection, type ExportStatement } from "../../src/export/export-seal.js";
+import { formatFingerprint } from "../../src/trust/signing-key.js";
 
 const key = generateSigningKey();
 
@@ -170,7 +172,7 @@ describe("verify --export YYYY-MM (local layout)", () => {
     expect(readFileSync(issueFile(), "utf8")).toMatch(/### Signed checkpoint[\s\S]*application\/vnd\.soc2-guard\.export\+json/);
     const { code, out } = await run(l, ["--export", "2026-11"]);
     expect(out).toMatch(/ok: export 2026-11/);
-    for (const f of ["changes.csv", "exceptions.csv", "settings-changes.csv", "access-review.csv", "summary.json"]) expect(out).toContain(`✔ exports/2026-11/${f}: ok — signed, and recomputed from the records byte for byte`);
+    for (const f of ["changes.csv", "exceptions.csv", "settings-changes.csv", "access-review.csv", "summary.json", "report.html"]) expect(out).toContain(`✔ exports/2026-11/${f}: ok — signed, and recomputed from the records byte for byte`);
     expect(code).toBe(0);
   });
 
@@ -192,6 +194,23 @@ describe("verify --export YYYY-MM (local layout)", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/✘ exports\/2026-11\/changes\.csv: differs-from-signed/);
     expect(out).toMatch(/✔ exports\/2026-11\/summary\.json: ok/);
+  });
+
+  it("checks a report.html an older version rendered against its signed hash, and recomputes one in today's format", async () => {
+    await exportIt();
+    const dir = join(l.archive, "exports/2026-11");
+    // As an older version left it: another report.html, a snapshot without reportFormat, both signed.
+    const snapshot = JSON.parse(readFileSync(join(dir, "snapshot.json"), "utf8")) as Record<string, unknown>;
+    delete snapshot.reportFormat;
+    writeFileSync(join(dir, "snapshot.json"), `${JSON.stringify(snapshot, null, 2)}\n`);
+    writeFileSync(join(dir, "report.html"), "<!doctype html><p>rendered by an older soc2-guard</p>\n");
+    const first = JSON.parse(Buffer.from(exportStatementsIn(readFileSync(issueFile(), "utf8"))[0]!.payload, "base64").toString("utf8")) as ExportStatement;
+    const files = new Map(readdirSync(dir).map((name) => [`exports/2026-11/${name}`, readFileSync(join(dir, name), "utf8")]));
+    const signed = signExport({ organization: "acme", period: "2026-11", archive: first.archive, checkpoint: first.checkpoint, files, time: "2026-12-01T03:00:00.000Z" }, key);
+    writeFileSync(join(l.archive, "issues", "zz-older-version.md"), signedSection(signed, formatFingerprint(key.keyId)).join("\n"));
+    const older = await run(l, ["--export", "2026-11"]);
+    expect(older.out).toContain("✔ exports/2026-11/report.html: ok — signed; written in report format 1, this version renders format 2: checked against its signed hash, not recomputed");
+    expect(older.code).toBe(0);
   });
 
   it("names a period whose records were rewritten after the export", async () => {
