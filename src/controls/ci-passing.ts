@@ -67,6 +67,17 @@ function matches(spec: Requirement, check: CheckFacts): boolean {
   return check.name === spec.name || minimatch(check.name, spec.name, { nocase: false });
 }
 
+/**
+ * Files that define what CI runs. A pull request that changes them is tested by its own
+ * version of CI (pull_request workflows run the PR's files): the result is the author's to
+ * shape, so it is said in the reason and kept in the evidence for the auditor.
+ */
+const CI_DEFINITION = /^(\.github\/(workflows|actions)\/|\.circleci\/|\.gitlab-ci\.yml$|\.buildkite\/|Jenkinsfile$|azure-pipelines\.ya?ml$|\.travis\.yml$)/;
+
+export function ciDefinitionChanges(paths: readonly string[]): string[] {
+  return paths.filter((p) => CI_DEFINITION.test(p));
+}
+
 const NO_CI_FIX = "If this repository has no CI, say so in .github/soc2-guard.yml with `ci.passing: { mode: off }`; otherwise check that its workflows run on pull requests";
 
 export const ciPassing: Control = {
@@ -100,11 +111,14 @@ export const ciPassing: Control = {
       for (const check of checks) if (!specs.some((s) => matches(s, check))) consider(check);
     }
     const source = settings.checks.length > 0 ? "configured" : specs.length > 0 ? "required by branch rules, plus every reported" : "reported";
-    const details = { source, passed, failed, pending, missing };
+    const ownCi = ciDefinitionChanges([...facts.pr.changedPaths, ...(facts.pr.previousPaths ?? [])]);
+    const details = { source, passed, failed, pending, missing, ...(ownCi.length > 0 ? { ciDefinitionChanged: ownCi } : {}) };
     const findings: Finding[] = [
       ...failed.map((name) => ({ message: `${name} failed on the head commit` })),
       ...missing.map((name) => ({ message: `${name} has not reported on the head commit` })),
+      ...ownCi.map((path) => ({ message: `${path} defines CI and this pull request changes it: the checks ran its version`, path })),
     ];
+    const ownCiNote = ownCi.length > 0 ? `; this pull request changes its own CI (${ownCi.slice(0, 3).join(", ")}${ownCi.length > 3 ? ", …" : ""}): the checks ran its version, so the approval of that change is what vouches for them` : "";
     if (failed.length > 0) {
       return {
         ...base,
@@ -130,6 +144,6 @@ export const ciPassing: Control = {
       // Nothing has reported: CI may not have started yet, or there is none. Either way, not a pass.
       return { ...base, status: "pending", reason: "no check has reported on the head commit yet", fix: NO_CI_FIX, findings, details };
     }
-    return { ...base, status: "pass", reason: `${passed.length} ${source} check${passed.length === 1 ? "" : "s"} passed`, fix: "", findings, details };
+    return { ...base, status: "pass", reason: `${passed.length} ${source} check${passed.length === 1 ? "" : "s"} passed${ownCiNote}`, fix: "", findings, details };
   },
 };

@@ -54,6 +54,17 @@ describe("ci.passing", () => {
     expect(ciPassing.evaluate(facts([check("build", "completed", "success", { appId: 15368 })]), config, env).status).toBe("pass");
   });
 
+  it("says so when the pull request changes its own CI: the checks ran its version", () => {
+    const facts = makeFacts({ checks: [check("build", "completed", "success")] });
+    facts.pr.changedPaths = ["src/app.ts", ".github/workflows/ci.yml"];
+    const result = ciPassing.evaluate(facts, withChecks(["build"]), env);
+    expect(result.status).toBe("pass");
+    expect(result.reason).toBe("1 configured check passed; this pull request changes its own CI (.github/workflows/ci.yml): the checks ran its version, so the approval of that change is what vouches for them");
+    expect(result.details).toMatchObject({ ciDefinitionChanged: [".github/workflows/ci.yml"] });
+    facts.pr.changedPaths = ["src/app.ts", "docs/ci.md", "github/workflows.ts"];
+    expect(ciPassing.evaluate(facts, withChecks(["build"]), env).reason).toBe("1 configured check passed");
+  });
+
   it("keeps a configured check that has not reported yet pending", () => {
     const result = ciPassing.evaluate(makeFacts({ checks: [] }), withChecks(["build"]), env);
     expect(result.status).toBe("pending");
