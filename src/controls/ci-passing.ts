@@ -70,7 +70,7 @@ function matches(spec: Requirement, check: CheckFacts): boolean {
 /**
  * Files that define what CI runs. A pull request that changes them is tested by its own
  * version of CI (pull_request workflows run the PR's files): the result is the author's to
- * shape, so it is said in the reason and kept in the evidence for the auditor.
+ * shape, so it is said in the reason, which the evidence record keeps for the auditor.
  */
 const CI_DEFINITION = /^(\.github\/(workflows|actions)\/|\.circleci\/|\.gitlab-ci\.yml$|\.buildkite\/|Jenkinsfile$|azure-pipelines\.ya?ml$|\.travis\.yml$)/;
 
