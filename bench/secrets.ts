@@ -35,7 +35,12 @@ const ROOT = new URL("..", import.meta.url).pathname;
 // SECRETS_DEV_CORPUS names it anywhere else.
 export const CORPUS = process.env.SECRETS_DEV_CORPUS ?? [join(ROOT, "..", "shared"), join(ROOT, "..", "..", "shared")].map((d) => join(d, "corpora", "secrets-dev", "kingfisher.jsonl")).find((p) => existsSync(p)) ?? join(ROOT, "..", "shared", "corpora", "secrets-dev", "kingfisher.jsonl");
 
+/** The labelled corpus, or none (its figures are then null in the JSON line) where the checkout has no copy of it. */
 export function loadCorpus(): Sample[] {
+  if (!existsSync(CORPUS)) {
+    process.stderr.write(`secrets bench: no labelled corpus at ${CORPUS} (set SECRETS_DEV_CORPUS); recall and precision on it are reported as null\n`);
+    return [];
+  }
   return readFileSync(CORPUS, "utf8")
     .split("\n")
     .filter(Boolean)
