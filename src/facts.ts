@@ -65,6 +65,11 @@ export interface CheckFacts {
   /** The app's id for check runs (what a required check is pinned to), null for statuses; absent when unknown. */
   appId?: number | null;
   status: "queued" | "in_progress" | "completed" | "waiting" | "pending" | "requested";
+  /**
+   * The check suite of a check run (one workflow run for GitHub Actions; its re-runs stay in
+   * it). GitHub answers the latest run per name within a suite; across suites every one counts.
+   */
+  suite?: string | null;
   conclusion: CheckConclusion | null;
   completedAt: string | null;
   url: string | null;

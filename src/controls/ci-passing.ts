@@ -20,11 +20,15 @@ export function outcomeOf(check: CheckFacts): CheckOutcome {
   return check.conclusion !== null && PASSING.has(check.conclusion) ? "pass" : "fail";
 }
 
-/** Only the latest run of each check name (per app) counts. */
+/**
+ * Only the latest run of each check name counts — within its check suite (a re-run stays in
+ * its suite). Runs of the same name in different suites all count: a second workflow whose
+ * job is named like a failing one must not stand in for it.
+ */
 export function latestChecks(checks: CheckFacts[]): CheckFacts[] {
   const latest = new Map<string, CheckFacts>();
   for (const check of checks) {
-    const key = `${check.kind}:${check.app ?? ""}:${check.name}`;
+    const key = `${check.kind}:${check.app ?? ""}:${check.suite ?? ""}:${check.name}`;
     const seen = latest.get(key);
     if (!seen || isNewer(check, seen)) latest.set(key, check);
   }

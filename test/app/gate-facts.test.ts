@@ -220,6 +220,19 @@ describe("item 8: CI must have reported", () => {
     expect(done.conclusion).toBe("success");
   });
 
+  it("does not let a second workflow's job of the same name stand in for a failing check", async () => {
+    // The PR adds a workflow whose job is also called `build` and exits 0, finishing after the
+    // real `build` failed: the latest run of that name is green, but it is another check suite.
+    const failingBuild = { name: "build", status: "COMPLETED" as const, conclusion: "FAILURE", suite: "ci", completedAt: "2026-11-02T11:30:00Z" };
+    const impostor = { name: "build", status: "COMPLETED" as const, conclusion: "SUCCESS", suite: "shadow", completedAt: "2026-11-02T11:35:00Z" };
+    const done = await gate((scope) => mockEvaluationReads(scope, { ...approved, checks: [failingBuild, impostor] }, reviewerCanWrite));
+    expect(done.conclusion).toBe("failure");
+    expect(row(done, "ci.passing")).toContain("build (failure)");
+    // A re-run stays in its suite, where GitHub answers only the latest run: a green re-run passes.
+    const rerun = await gate((scope) => mockEvaluationReads(scope, { ...approved, checks: [{ ...failingBuild, conclusion: "SUCCESS", completedAt: "2026-11-02T11:40:00Z" }] }, reviewerCanWrite));
+    expect(row(rerun, "ci.passing")).toContain("✅");
+  });
+
   it("reads CI on headRefOid, not on the commit GitHub happens to list last (a back-dated head)", async () => {
     // GitHub orders a PR's commits by author date: the back-dated head is listed first, and
     // `commits(last: 1)` is an older commit whose CI was green.

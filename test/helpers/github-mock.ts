@@ -95,6 +95,10 @@ export interface ScenarioReview {
 export interface ScenarioCheck {
   name: string;
   app?: string;
+  /** The check suite it belongs to (one per app unless named: a second workflow is a second suite). */
+  suite?: string;
+  /** Default 2026-11-02T11:30:00Z when completed. */
+  completedAt?: string;
   status: "QUEUED" | "IN_PROGRESS" | "COMPLETED";
   conclusion?: string | null;
   id?: number;
@@ -195,15 +199,16 @@ export function factsResponse(s: Scenario): Record<string, unknown> {
                 commit: {
                   oid: head.sha,
                   checkSuites: {
-                    nodes: Object.entries(groupBy(s.checks ?? [], (c) => c.app ?? "github-actions")).map(([app, runs]) => ({
-                      app: { slug: app, databaseId: app === APP_SLUG ? 1 : 15368 },
+                    nodes: Object.entries(groupBy(s.checks ?? [], (c) => `${c.app ?? "github-actions"}|${c.suite ?? "1"}`)).map(([key, runs]) => ({
+                      id: `CS_${key}`,
+                      app: { slug: key.split("|")[0]!, databaseId: key.split("|")[0] === APP_SLUG ? 1 : 15368 },
                       checkRuns: {
                         nodes: runs.map((r, i) => ({
                           databaseId: r.id ?? 9000 + i,
                           name: r.name,
                           status: r.status,
                           conclusion: r.conclusion ?? null,
-                          completedAt: r.status === "COMPLETED" ? "2026-11-02T11:30:00Z" : null,
+                          completedAt: r.status === "COMPLETED" ? (r.completedAt ?? "2026-11-02T11:30:00Z") : null,
                           detailsUrl: null,
                         })),
                       },

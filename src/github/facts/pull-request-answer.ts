@@ -182,6 +182,7 @@ export function decodeChecks(suites: GqlCheckSuite[], contexts: GqlStatusContext
         name: run.name,
         app: suite.app?.slug ?? null,
         appId: suite.app?.databaseId ?? null,
+        suite: suite.id,
         status: (CHECK_STATUS.has(status) ? status : "queued") as CheckFacts["status"],
         conclusion: (run.conclusion?.toLowerCase() ?? null) as CheckFacts["conclusion"],
         completedAt: run.completedAt,
