@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { ProbotOctokit } from "probot";
 import { FakeGitHubOrg, type FakeCommit, type FakeRepository } from "./fake-github-org.js";
 import { fixtureArchive, fixtureRecords, PUSH_SHA } from "./fixture-month.js";
@@ -15,6 +13,7 @@ import type { Backfill } from "../../src/github/export/export-reconcile.js";
 import { makeFacts, review } from "../helpers/facts.js";
 import { evaluate } from "../../src/verdict/evaluate.js";
 import { resolveConfig } from "../../src/config/resolve.js";
+import { readDirectoryFiles } from "../helpers/directory-files.js";
 
 const API = "https://api.github.com";
 const NOW = new Date("2026-12-01T02:00:00Z");
@@ -24,23 +23,10 @@ const MISSING_PULL_SHA = "5".repeat(40);
 
 afterEach(() => nock.cleanAll());
 
-function filesOf(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /** The fixture month's archive on GitHub, and the org's repositories as GitHub shows them. */
 async function fixtureOrg(): Promise<FakeGitHubOrg> {
   const { dir } = await fixtureArchive();
-  const fake = new FakeGitHubOrg("acme", filesOf(dir));
+  const fake = new FakeGitHubOrg("acme", readDirectoryFiles(dir));
   const records = fixtureRecords().filter((r) => r.kind === "pull-request");
   const pullsOf = (repo: string) => records.filter((r) => r.repository === `acme/${repo}`).map((r) => ({ number: r.pullRequest!.number, mergedAt: r.pullRequest!.mergedAt!, updatedAt: r.pullRequest!.mergedAt!, mergeCommit: r.pullRequest!.mergeCommitSha! }));
   /** The first-parent line, newest first, from changes oldest first. */

@@ -4,9 +4,9 @@
 // that existed before signing) passes each of these rewrites.
 
 import { beforeEach, describe, expect, it } from "vitest";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join } from "node:path";
 import { LocalDirectoryArchive, readArchiveDirectory } from "../../src/evidence/local-archive.js";
 import { verifyChain } from "../../src/evidence/verify.js";
 import { AppRecordSigner } from "../../src/trust/record-signer.js";
@@ -19,6 +19,7 @@ import { runMonthlyExport } from "../../src/github/export/export-run.js";
 import { LocalIssueSink } from "../../src/evidence/issue-sink.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { pushRecord, tamper } from "./tamper.js";
+import { readDirectoryFiles, writeDirectoryFiles } from "../helpers/directory-files.js";
 import { exportStatementsIn, signExport, signedSection, type ExportStatement } from "../../src/export/export-seal.js";
 import { formatFingerprint } from "../../src/trust/signing-key.js";
 
@@ -51,27 +52,6 @@ async function localArchive(): Promise<Local> {
   return { root, archive, checkpoints, pub };
 }
 
-function readFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return files;
-}
-
-function writeFiles(dir: string, files: Map<string, string>): void {
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, text] of files) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-}
-
 function io(): CliIO & { text: () => string } {
   const out: string[] = [];
   return { text: () => out.join(""), stdout: (t) => out.push(t), stderr: (t) => out.push(t), readStdin: async () => "", env: {}, cwd: "/" };
@@ -89,9 +69,9 @@ const chainOnly = (l: Local) => {
   return verifyChain(stored.lines, stored.head).ok;
 };
 const rewrite = (l: Local, change: (files: Map<string, string>) => void) => {
-  const files = readFiles(l.archive);
+  const files = readDirectoryFiles(l.archive);
   change(files);
-  writeFiles(l.archive, files);
+  writeDirectoryFiles(l.archive, files);
 };
 
 let l: Local;

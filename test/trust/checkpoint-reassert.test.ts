@@ -4,9 +4,9 @@
 // again when it is gone — after which verify names the rollback.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join } from "node:path";
 import { LocalDirectoryArchive } from "../../src/evidence/local-archive.js";
 import { AppRecordSigner } from "../../src/trust/record-signer.js";
 import { CheckpointPublisher } from "../../src/evidence/checkpoint-publisher.js";
@@ -16,6 +16,7 @@ import { generateSigningKey } from "../../src/trust/signing-key.js";
 import { makeVerifyCommand } from "../../src/cli/verify.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { pushRecord, tamper } from "./tamper.js";
+import { readDirectoryFiles, writeDirectoryFiles } from "../helpers/directory-files.js";
 import type { LedgerHead } from "../../src/evidence/ledger.js";
 
 const key = generateSigningKey();
@@ -30,19 +31,6 @@ function setup() {
   const now = () => new Date("2026-11-02T12:00:00Z");
   const publisher = () => new CheckpointPublisher(new LocalCheckpointLog(paths.checkpoints, "local"), key, { intervalMs: 0, now, memory: new FileCheckpointMemory(paths.memory) });
   return { root, paths, now, publisher };
-}
-
-function readFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 async function verify(paths: { archive: string; checkpoints: string; pub: string }) {
@@ -62,13 +50,9 @@ describe("the newest checkpoint comes back after it was deleted", () => {
       await first.flush();
     }
     // The insider: drop records 5 and 6 (head.json rewritten) and the two checkpoints that vouch for them.
-    const files = readFiles(paths.archive);
+    const files = readDirectoryFiles(paths.archive);
     tamper.truncate(files, 2, true);
-    rmSync(paths.archive, { recursive: true, force: true });
-    for (const [path, text] of files) {
-      mkdirSync(dirname(join(paths.archive, path)), { recursive: true });
-      writeFileSync(join(paths.archive, path), text);
-    }
+    writeDirectoryFiles(paths.archive, files);
     writeFileSync(paths.checkpoints, readFileSync(paths.checkpoints, "utf8").split("\n").slice(0, 4).join("\n") + "\n");
     const fooled = await verify(paths);
     expect(fooled.out).toMatch(/^ok: 4 records/m);
