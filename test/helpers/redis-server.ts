@@ -4,6 +4,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { freePort } from "../../src/sandbox/app-server.js";
 
 const found = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
@@ -53,6 +54,34 @@ export async function startRedisServer(): Promise<RedisServer> {
         child.kill("SIGTERM");
         await exited;
       }
+    },
+  };
+}
+
+/**
+ * One redis-server for the enclosing `describe`, emptied before each test; `connect()`
+ * opens a client the way the app does (ioredis, no per-request retry limit), closed after
+ * the suite. `quiet` drops connection errors (tests that cut a replica's connection).
+ */
+export function redisForSuite(options: { quiet?: boolean } = {}): { connect: () => Redis } {
+  let server: RedisServer | undefined;
+  const opened: Redis[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  beforeEach(async () => {
+    await server!.flush();
+  });
+  afterAll(async () => {
+    for (const r of opened) r.disconnect();
+    await server?.stop();
+  });
+  return {
+    connect: () => {
+      const redis = new Redis(server!.url, { maxRetriesPerRequest: null });
+      if (options.quiet) redis.on("error", () => undefined);
+      opened.push(redis);
+      return redis;
     },
   };
 }

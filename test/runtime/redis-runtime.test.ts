@@ -2,7 +2,7 @@
 // schedules and the once-marks behave as one system across several "replicas" (instances
 // in this process, each with its own connections).
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { RedisQueue } from "../../src/runtime/redis-queue.js";
 import { RedisSerializer } from "../../src/runtime/redis-serializer.js";
@@ -10,29 +10,13 @@ import { RedisSchedules } from "../../src/runtime/schedules.js";
 import { RedisOnceMarks } from "../../src/runtime/once-marks.js";
 import { RedisCheckRunStore } from "../../src/runtime/redis-check-runs.js";
 import type { WebhookJob } from "../../src/runtime/job.js";
-import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForSuite, redisSkipReason } from "../helpers/redis-server.js";
 
 const job = (id: string): WebhookJob => ({ id, name: "pull_request", payload: { action: "opened" }, receivedAt: Date.now() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(redisSkipReason !== null)(`on Redis${redisSkipReason ? ` (${redisSkipReason})` : ""}`, () => {
-  let server: RedisServer;
-  const opened: Redis[] = [];
-  const connect = () => {
-    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    opened.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(async () => {
-    await server.flush();
-  });
-  afterAll(async () => {
-    for (const r of opened) r.disconnect();
-    await server?.stop();
-  });
+  const { connect } = redisForSuite();
 
   it("works a delivery once across replicas, however often it is enqueued", async () => {
     const replicas = [0, 1, 2].map(() => new RedisQueue({ connect, prefix: "t1", retry: { attempts: 3, baseMs: 10, capMs: 50 } }));

@@ -3,8 +3,7 @@
 // replica accepted and died working on is taken over once its lease expires, and never
 // worked by two replicas at once.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +14,7 @@ import { EvidenceIntake } from "../../src/evidence/evidence-intake.js";
 import { ArchiveUnavailableError, type AppendResult, type EvidenceArchive } from "../../src/evidence/archive.js";
 import { buildDirectPushRecord, type EvidenceRecord, type SealedRecord } from "../../src/evidence/record.js";
 import { GENESIS, sealAll } from "../../src/evidence/ledger.js";
-import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForSuite, redisSkipReason } from "../helpers/redis-server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -46,24 +45,7 @@ class SharedArchive implements EvidenceArchive {
 }
 
 describe.skipIf(redisSkipReason !== null)(`evidence spools on Redis${redisSkipReason ? ` (${redisSkipReason})` : ""}`, () => {
-  let server: RedisServer;
-  const opened: Redis[] = [];
-  const connect = () => {
-    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    redis.on("error", () => undefined);
-    opened.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(async () => {
-    await server.flush();
-  });
-  afterAll(async () => {
-    for (const r of opened) r.disconnect();
-    await server?.stop();
-  });
+  const { connect } = redisForSuite({ quiet: true });
 
   it("writes the records a dead replica kept while the archive was down, from another replica, once", async () => {
     const archive = new SharedArchive();

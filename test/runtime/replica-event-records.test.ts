@@ -6,7 +6,7 @@
 import { createSign } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FULL, GitHubSandbox, INSTALLATION_ID, ORG, REPO, seedOrganization } from "../../src/sandbox/index.js";
 import { createServices, MemoryEventRecords, type EventRecordStore } from "../../src/triggers/services.js";
 import { evaluatePullRequest } from "../../src/triggers/evaluate-pull-request.js";
@@ -15,7 +15,7 @@ import { RedisCheckRunStore } from "../../src/runtime/redis-check-runs.js";
 import { RedisEventRecords } from "../../src/runtime/redis-event-records.js";
 import type { GitHubClient } from "../../src/github/transport/client.js";
 import { registerGitHubBase } from "../setup/github-contract.js";
-import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForSuite, redisSkipReason } from "../helpers/redis-server.js";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -29,23 +29,7 @@ async function installationClient(sandbox: GitHubSandbox): Promise<GitHubClient>
 }
 
 describe.skipIf(redisSkipReason !== null)(`event records across replicas${redisSkipReason ? ` (${redisSkipReason})` : ""}`, () => {
-  let server: RedisServer;
-  const opened: Redis[] = [];
-  const connect = () => {
-    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    opened.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(async () => {
-    await server.flush();
-  });
-  afterAll(async () => {
-    for (const r of opened) r.disconnect();
-    await server?.stop();
-  });
+  const { connect } = redisForSuite();
 
   it.each([
     ["shared in Redis", "success", (redis: Redis) => new RedisEventRecords(redis, "ev") as EventRecordStore],
