@@ -2,7 +2,7 @@
 // schedules and the once-marks behave as one system across several "replicas" (instances
 // in this process, each with its own connections).
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { RedisQueue } from "../../src/runtime/redis-queue.js";
 import { RedisSerializer } from "../../src/runtime/redis-serializer.js";
