@@ -5,10 +5,10 @@
 // chain. Remembering the newest envelope lets the app post it again (the daily pass), and
 // then `verify` sees a checkpoint beyond the chain: the rollback shows.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import type { Checkpoint } from "../trust/checkpoint.js";
 import type { DsseEnvelope } from "../trust/dsse.js";
+import { writeFileAtomically } from "../atomic-file.js";
 
 export interface AnchoredCheckpoint {
   checkpoint: Checkpoint;
@@ -35,9 +35,6 @@ export class FileCheckpointMemory implements AnchoredCheckpointMemory {
   }
 
   save(anchored: AnchoredCheckpoint): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(anchored), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeFileAtomically(this.file, JSON.stringify(anchored), { mode: 0o600 });
   }
 }

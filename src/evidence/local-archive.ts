@@ -1,7 +1,7 @@
 // The archive as a local directory with the same layout as the archive repository:
 // records/YYYY/MM/DD.jsonl plus head.json. Appends are serialised in-process.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { AppendResult, EvidenceArchive, RecordSigner } from "./archive.js";
 import type { EvidenceRecord } from "./record.js";
@@ -9,6 +9,7 @@ import { GENESIS, HEAD_FILE, sealAll, serialiseRecord, shardPath, type LedgerHea
 import type { StoredLine } from "./verify.js";
 import { attestationPathFor } from "../trust/attestation.js";
 import { idsInChain } from "./chain-ids.js";
+import { writeFileAtomically } from "../atomic-file.js";
 
 function listShards(root: string, tree: "records" | "attestations" = "records"): string[] {
   const dir = join(root, tree);
@@ -109,8 +110,7 @@ export class LocalDirectoryArchive implements EvidenceArchive {
     const last = sealed[sealed.length - 1]!;
     const next: LedgerHead = { hash: last.hash, count: head.count + sealed.length, lastId: last.id, updatedAt: now.toISOString() };
     // Write-then-rename so a crash never leaves a half-written head.
-    writeFileSync(`${headFile}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
-    renameSync(`${headFile}.tmp`, headFile);
+    writeFileAtomically(headFile, `${JSON.stringify(next, null, 2)}\n`);
     for (const r of sealed) ids.add(r.id);
     this.signer?.committed(next);
     return { written: sealed, duplicates };

@@ -5,9 +5,10 @@
 // directory are created readable by the owner only (0600 / 0700). A file that does not
 // parse is moved to `quarantine/` and logged — it never stops the others from being read.
 
-import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "../atomic-file.js";
 
 export interface SpoolEntry<T> {
   id: string;
@@ -48,10 +49,7 @@ export class SpoolDirectory<T> {
   put(entry: SpoolEntry<T>): void {
     this.ensure();
     const target = this.file(entry.id);
-    const tmp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, target);
+    writeFileAtomically(target, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   }
 
   get(id: string): SpoolEntry<T> | null {

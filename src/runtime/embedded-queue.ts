@@ -9,10 +9,11 @@
 // to disk together in the next, so the event loop never blocks on the disk and a burst of
 // deliveries shares one sync instead of queueing behind one each.
 
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, renameSync, write, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from "node:fs";
 import { join } from "node:path";
 import { backoffMs, DEFAULT_RETRY, PermanentFailure, type EnqueueResult, type JobHandler, type RetryPolicy, type WebhookJob } from "./job.js";
 import type { QueueStats, WorkQueue } from "./queue.js";
+import { writeFileAtomically } from "../atomic-file.js";
 
 export interface EmbeddedQueueOptions {
   /** Directory of the journal; null keeps the queue in memory only (tests). */
@@ -84,8 +85,7 @@ export class EmbeddedQueue implements WorkQueue {
     // Compact: the unfinished jobs, and the finished ids as done lines.
     const lines = [...this.known].filter((id) => !pending.has(id)).map((id) => JSON.stringify({ done: id }));
     for (const job of pending.values()) lines.push(JSON.stringify({ add: job }));
-    writeFileSync(`${path}.tmp`, lines.length > 0 ? `${lines.join("\n")}\n` : "");
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomically(path, lines.length > 0 ? `${lines.join("\n")}\n` : "");
     this.fd = openSync(path, "a");
     this.waiting.push(...pending.values());
     this.resumedCount = pending.size;

@@ -6,9 +6,10 @@
 // One JSON object a line: {k, id} (our run), {k, claimed: true} (creation claimed),
 // {k, deleted: true} (a re-run asked for a fresh run). Compacted on open and when it grows.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { MemoryCheckRunStore } from "../triggers/services.js";
+import { writeFileAtomically } from "../atomic-file.js";
 
 type Line = { k: string; id: number } | { k: string; claimed: true } | { k: string; deleted: true };
 
@@ -41,8 +42,7 @@ export class FileCheckRunStore extends MemoryCheckRunStore {
   /** Rewrites the file with what is known now; returns the descriptor to append to. */
   private compact(): number {
     const lines = this.known().map(([k, id]) => JSON.stringify(id > 0 ? { k, id } : { k, claimed: true }));
-    writeFileSync(`${this.path}.tmp`, lines.length > 0 ? `${lines.join("\n")}\n` : "");
-    renameSync(`${this.path}.tmp`, this.path);
+    writeFileAtomically(this.path, lines.length > 0 ? `${lines.join("\n")}\n` : "");
     this.lines = lines.length;
     return openSync(this.path, "a");
   }

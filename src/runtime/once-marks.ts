@@ -1,9 +1,10 @@
 // "Do this once": a claim on a key that holds for a time, shared by replicas on Redis or
 // kept in the state directory by the single embedded process (so a restart remembers).
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { writeFileAtomically } from "../atomic-file.js";
 
 export interface OnceMarks {
   /** True for the first claim of `key` within `ttlSeconds`, false afterwards. */
@@ -59,9 +60,7 @@ export class FileOnceMarks implements OnceMarks {
 
   private save(): void {
     if (this.path) {
-      mkdirSync(join(this.path, ".."), { recursive: true });
-      writeFileSync(`${this.path}.tmp`, JSON.stringify(Object.fromEntries(this.marks)));
-      renameSync(`${this.path}.tmp`, this.path);
+      writeFileAtomically(this.path, JSON.stringify(Object.fromEntries(this.marks)));
     }
   }
 }
